@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh Debian machine (Python 3.11, root):
+#   make run   — install, create data/reserves.duckdb from the sample ledger if missing, serve on :8501
+#   make test  — install (test extras and Debian chromium included) and run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV := $(PYTHON) -m uv
+
+.PHONY: run test install install-test browser seed lint bench
+
+install:
+	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --python $(PYTHON)
+
+install-test:
+	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --extra test --python $(PYTHON)
+
+# The browser smoke test drives Debian's chromium; Playwright cannot download its own browser here.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else echo "chromium missing and not root: the browser test will be skipped"; fi; \
+	fi
+
+seed: install
+	$(UV) run --frozen --no-sync python -m analytics seed
+
+run: seed
+	$(UV) run --frozen --no-sync streamlit run app.py --server.port 8501
+
+test: install-test browser
+	$(UV) run --frozen --no-sync python -m pytest
+
+lint: install-test
+	$(UV) run --frozen --no-sync ruff check .
+	$(UV) run --frozen --no-sync ruff format --check .
+
+bench: install-test
+	$(UV) run --frozen --no-sync python benchmarks/import_speed.py
