@@ -1,0 +1,223 @@
+"""Command line: the same functions the pages use, for analysts and acceptance checks.
+
+python -m analytics import PATH [--db DB] [--as-of YYYY-MM-DD] [--json]
+python -m analytics summary [--db DB] [--snapshot ID] --json
+python -m analytics snapshots [--db DB] [--json]
+python -m analytics activate ID|newest [--db DB]
+python -m analytics rebuild --db NEW_DB [--from-archive DIR]
+python -m analytics seed [--db DB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.ingest.errors import ImportRejected
+from analytics.metrics.summary import reserve_by_industry_stage
+from analytics.store.connection import archive_dir, connect, database_path
+from analytics.store.imports import import_bytes
+from analytics.store.seed import ensure_seeded, rebuild_from_archive
+from analytics.store.snapshots import active_snapshot_id, list_snapshots, set_active_snapshot, snapshot_info
+from analytics.vocabulary import ALL_STAGES, INDUSTRIES
+
+
+class CommandError(Exception):
+    """A problem worth one sentence on stderr and exit code 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，收到「{text}」") from None
+
+
+def _emit(payload: object) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection, requested: int | None) -> int:
+    if requested is not None:
+        if snapshot_info(con, requested) is None:
+            raise CommandError(f"数据库中没有编号为 {requested} 的快照")
+        return requested
+    active = active_snapshot_id(con)
+    if active is None:
+        raise CommandError("数据库中还没有任何快照，请先导入台账（python -m analytics import PATH）")
+    return active
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+    con = connect(args.db)
+    try:
+        outcome = import_bytes(
+            con, data, path.name, as_of=args.as_of, archive=archive_dir(args.db), max_bytes=args.max_mb * 1024 * 1024
+        )
+    finally:
+        con.close()
+    if args.json:
+        _emit(outcome.as_json())
+    else:
+        verb = "已存在（相同文件）" if outcome.duplicate else "已导入"
+        print(
+            f"{verb}：快照 {outcome.snapshot_id}，数据截至 {outcome.as_of}，读取 {outcome.rows_read} 行，"
+            f"导入 {outcome.rows_imported} 行，拒绝 {outcome.rows_rejected} 行，问题 {len(outcome.issues)} 条"
+        )
+        for issue in outcome.issues:
+            if issue.severity != "info":
+                print(f"  [{issue.severity}] {issue.sheet} 第{issue.row}行 {issue.column or ''}：{issue.message}")
+    return 0
+
+
+def summary_json(cells: pd.DataFrame) -> dict:
+    """Shape the reserve cells (industry × stage) into the `summary` JSON contract."""
+
+    def block(frame: pd.DataFrame) -> dict:
+        stages = frame.groupby("stage")["projects"].sum()
+        return {
+            "projects": int(frame["projects"].sum()),
+            "investment_wan": round(float(frame["investment_wan"].sum()), 4),
+            "stages": {stage: int(stages.get(stage, 0)) for stage in ALL_STAGES},
+        }
+
+    return {
+        "total": block(cells),
+        "by_industry": {industry: block(cells[cells["industry"] == industry]) for industry in INDUSTRIES},
+    }
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        snapshot_id = _snapshot(con, args.snapshot)
+        payload = {"snapshot_id": snapshot_id, **summary_json(reserve_by_industry_stage(con, snapshot_id))}
+    finally:
+        con.close()
+    if args.json:
+        _emit(payload)
+    else:
+        total = payload["total"]
+        print(f"快照 {snapshot_id}：项目 {total['projects']} 个，计划总投资 {total['investment_wan'] / 10000:.2f} 亿元")
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        frame = list_snapshots(con)
+    finally:
+        con.close()
+    if args.json:
+        _emit(frame.to_dict(orient="records"))
+    else:
+        print(frame.drop(columns=["sha256"]).to_string(index=False))
+    return 0
+
+
+def cmd_activate(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        set_active_snapshot(con, None if args.snapshot == "newest" else int(args.snapshot))
+        print(f"当前快照：{active_snapshot_id(con)}")
+    except (LookupError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    source = Path(args.from_archive) if args.from_archive else archive_dir(None)
+    target = database_path(args.db)
+    if target.exists():
+        raise CommandError(f"目标数据库 {target} 已存在；重建需要一个新的文件路径")
+    count = rebuild_from_archive(source, target)
+    print(f"已从 {source} 重建 {count} 个快照到 {target}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    created = ensure_seeded(args.db)
+    print("已用示例台账创建数据库" if created else "数据库已有数据，未改动")
+    return 0
+
+
+def _open_existing(db: str | None) -> duckdb.DuckDBPyConnection:
+    path = database_path(db)
+    if not path.exists():
+        raise CommandError(f"数据库文件 {path} 不存在")
+    return connect(path)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m analytics", description="招商项目看板 command line")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a ledger file as a new snapshot")
+    p.add_argument("path")
+    p.add_argument("--db")
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--max-mb", type=int, default=50, help="refuse files larger than this (MB)")
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("summary", help="reserve totals by industry and stage")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser("snapshots", help="list snapshots")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_snapshots)
+
+    p = sub.add_parser("activate", help="make a snapshot active (roll back), or 'newest'")
+    p.add_argument("snapshot")
+    p.add_argument("--db")
+    p.set_defaults(run=cmd_activate)
+
+    p = sub.add_parser("rebuild", help="rebuild a database from archived originals alone")
+    p.add_argument("--db", required=True)
+    p.add_argument("--from-archive")
+    p.set_defaults(run=cmd_rebuild)
+
+    p = sub.add_parser("seed", help="create the database from the bundled sample ledger if it is empty")
+    p.add_argument("--db")
+    p.set_defaults(run=cmd_seed)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ImportRejected as exc:
+        print(exc.sentence(), file=sys.stderr)
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+    except duckdb.IOException as exc:
+        print(f"无法打开数据库（可能正被看板占用）：{exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+    except Exception as exc:  # the contract is one sentence on stderr, never a traceback
+        where = f"（文件 {args.path}）" if getattr(args, "path", None) else ""
+        print(f"处理失败{where}：{type(exc).__name__}: {exc}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure metric functions: (connection, snapshot, filters) -> DataFrame. Amounts in 万元."""

@@ -1,0 +1,64 @@
+-- The whole database. Snapshots and their project rows are written once and never updated.
+CREATE SEQUENCE IF NOT EXISTS snapshot_ids START 1;
+
+CREATE TABLE IF NOT EXISTS originals (
+    sha256      VARCHAR PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    size_bytes  BIGINT NOT NULL,
+    content     BLOB NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    uploaded_by VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot_id   INTEGER PRIMARY KEY,
+    as_of         DATE NOT NULL,
+    as_of_source  VARCHAR NOT NULL,      -- 'argument', 'title' or 'today'
+    sha256        VARCHAR NOT NULL,
+    file_name     VARCHAR NOT NULL,
+    file_format   VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    created_by    VARCHAR NOT NULL,
+    rows_read     INTEGER NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    overrides     JSON,                  -- the analyst's hand mapping of columns, replayed on rebuild
+    issues        JSON                   -- the import report as shown to the analyst
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    snapshot_id       INTEGER NOT NULL,
+    project_key       VARCHAR NOT NULL,  -- stable identity across snapshots: normalised name + investor
+    project_name      VARCHAR NOT NULL,
+    investor          VARCHAR,
+    industry          VARCHAR NOT NULL,
+    industry_raw      VARCHAR,
+    investment_wan    DOUBLE,
+    invested_wan      DOUBLE,
+    stage             VARCHAR NOT NULL,
+    stage_raw         VARCHAR,
+    project_type      VARCHAR,
+    project_type_raw  VARCHAR,
+    source_region     VARCHAR,
+    department        VARCHAR,
+    is_key            BOOLEAN NOT NULL,
+    signed_date       DATE,
+    landed_date       DATE,
+    construction_date DATE,
+    production_date   DATE,
+    problems          VARCHAR,
+    measures          VARCHAR,
+    notes             VARCHAR,
+    channel           VARCHAR NOT NULL,
+    channel_raw       VARCHAR,
+    introduced_by     VARCHAR,
+    fund_wan          DOUBLE,
+    source_sheet      VARCHAR NOT NULL,
+    source_row        INTEGER NOT NULL,
+    extra             JSON
+);
+
+CREATE TABLE IF NOT EXISTS settings (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
