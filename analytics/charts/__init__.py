@@ -1,0 +1,1 @@
+"""Plotly figures from metric DataFrames: project colours, Chinese labels, a takeaway title."""

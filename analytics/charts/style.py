@@ -1,0 +1,24 @@
+"""The look shared by every figure: fonts sized for a projector, white background, compact margins."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from analytics.theme import BASE_FONT_SIZE, FONT_FAMILY
+
+
+def apply_style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    """Give a figure the project's fonts, title and margins."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": BASE_FONT_SIZE + 4}},
+        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE}},
+    )
+    fig.update_xaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")
+    fig.update_yaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")
+    return fig

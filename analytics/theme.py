@@ -1,0 +1,53 @@
+"""Colours and number formats shared by every chart and table (one fixed colour per industry and stage)."""
+
+from __future__ import annotations
+
+import math
+
+INDUSTRY_COLOURS = {
+    "lighting": "#E89B0C",  # amber: the pillar industry, lamps
+    "new_it": "#2F6FD6",
+    "new_energy": "#23A05A",
+    "other": "#8A8F98",
+}
+
+STAGE_COLOURS = {
+    "negotiating": "#B9C7D6",
+    "signed": "#7FB2E5",
+    "landed": "#3E8ED0",
+    "construction": "#1F5FA8",
+    "production": "#0B3470",
+    "suspended": "#D9534F",
+}
+
+PACE_COLOURS = {"ahead": "#23A05A", "on_track": "#E8B10C", "behind": "#D9534F"}
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+BASE_FONT_SIZE = 16  # readable from the back of a meeting room on a projector
+WAN_PER_YI = 10_000
+
+
+def yi(wan: float | None, digits: int = 2) -> str:
+    """万元 → '12.34 亿元' text."""
+    if wan is None or (isinstance(wan, float) and math.isnan(wan)):
+        return "—"
+    return f"{wan / WAN_PER_YI:,.{digits}f}"
+
+
+def wan(value: float | None) -> str:
+    """万元 as '12,345' text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.0f}"
+
+
+def count(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{int(value):,}"
+
+
+def percent(share: float | None, digits: int = 0) -> str:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{share * 100:.{digits}f}%"

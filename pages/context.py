@@ -1,0 +1,127 @@
+"""What every page shares: language, the database connection, the active snapshot, the industry filter.
+
+State that a shared link must reproduce (language, industry filter) lives in the URL query string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import streamlit as st
+
+from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
+from analytics.store.connection import connect, database_path
+from analytics.store.seed import ensure_seeded
+from analytics.store.snapshots import active_snapshot_id, snapshot_info
+from analytics.vocabulary import INDUSTRIES
+
+# The pages in menu order: (script, message key of its title, icon, URL path). A page joins this list
+# when its issue makes it real.
+PAGES = [
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+]
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
+    # First run on a fresh machine: seed from the bundled sample so the dashboard shows real charts.
+    ensure_seeded(path)
+    return connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the process-wide connection (a cursor per use keeps Streamlit's threads apart)."""
+    return _shared_connection(str(database_path())).cursor()
+
+
+def _url_state(name: str, default: str) -> str:
+    """A value kept in the URL (so links reproduce the view) and in the session (so page switches keep it)."""
+    if name in st.query_params:
+        st.session_state[f"url_{name}"] = st.query_params[name]
+    elif st.session_state.get(f"url_{name}", default) != default:
+        st.query_params[name] = st.session_state[f"url_{name}"]
+    return st.session_state.get(f"url_{name}", default)
+
+
+def _set_url_state(name: str, value: str, default: str) -> None:
+    st.session_state[f"url_{name}"] = value
+    if value == default:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value
+
+
+def language() -> str:
+    """The UI language from ?lang=, defaulting to Simplified Chinese."""
+    lang = _url_state("lang", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    snapshot_id: int | None
+    snapshot: dict | None
+    industries: tuple[str, ...]
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+def industries_filter() -> tuple[str, ...]:
+    """The industry filter from ?industry=lighting,new_it (all when absent or invalid)."""
+    raw = _url_state("industry", "")
+    chosen = tuple(i for i in INDUSTRIES if i in raw.split(","))
+    return chosen or INDUSTRIES
+
+
+def sidebar(lang: str) -> tuple[str, ...]:
+    """Language switch and the global industry filter, both mirrored into the URL."""
+    with st.sidebar:
+        # Our own menu: the same in every run mode, in the chosen language, keeping the URL's filters.
+        for script, key, icon, _ in PAGES:
+            st.page_link(script, label=t(key, lang), icon=icon)
+        st.divider()
+        choice = st.radio(
+            t("app.language", lang), LANGUAGES, index=LANGUAGES.index(lang), horizontal=True,
+            format_func=lambda code: {"zh": "中文", "en": "English"}[code], key="lang_choice",
+        )  # fmt: skip
+        if choice != lang:
+            _set_url_state("lang", choice, DEFAULT_LANGUAGE)
+            st.rerun()
+        current = industries_filter()
+        picked = st.multiselect(
+            t("app.industry_filter", lang), INDUSTRIES, default=list(current),
+            format_func=lambda key: label("industry", key, lang), placeholder=t("app.all_industries", lang),
+            key="industry_filter",
+        )  # fmt: skip
+        picked_in_order = tuple(i for i in INDUSTRIES if i in picked)
+        chosen = picked_in_order or INDUSTRIES  # clearing the filter means every industry
+        _set_url_state("industry", "" if chosen == INDUSTRIES else ",".join(chosen), "")
+    return chosen
+
+
+def page_context(with_sidebar: bool = True) -> PageContext:
+    """Everything a page needs before it draws: language, filter, active snapshot."""
+    lang = language()
+    industries = sidebar(lang) if with_sidebar else industries_filter()
+    con = connection()
+    snapshot_id = active_snapshot_id(con)
+    snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
+    return PageContext(lang, snapshot_id, snapshot, industries)
+
+
+def snapshot_caption(ctx: PageContext) -> None:
+    """The '数据截至 …' line every page shows under its title."""
+    if ctx.snapshot is None:
+        st.info(ctx.t("app.no_data"))
+        return
+    st.caption(
+        ctx.t(
+            "app.snapshot_as_of",
+            as_of=ctx.snapshot["as_of"],
+            snapshot_id=ctx.snapshot_id,
+            file_name=ctx.snapshot["file_name"],
+        )  # fmt: skip
+    )

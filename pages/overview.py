@@ -1,0 +1,65 @@
+"""总览 Overview: headline KPIs of the active snapshot and investment by industry × stage."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts.overview import investment_by_industry_stage
+from analytics.i18n import label
+from analytics.metrics.overview import reserve_by_industry, reserve_totals
+from analytics.metrics.summary import reserve_by_industry_stage
+from analytics.theme import count, yi
+from pages.context import connection, page_context, snapshot_caption
+
+
+@st.cache_data(show_spinner=False)
+def _figures(snapshot_id: int, industries: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Snapshots are immutable, so (snapshot, filter) is a complete cache key.
+    con = connection()
+    return reserve_by_industry(con, snapshot_id, list(industries)), reserve_by_industry_stage(
+        con, snapshot_id, list(industries)
+    )
+
+
+ctx = page_context()
+st.title(ctx.t("overview.header"))
+snapshot_caption(ctx)
+if ctx.snapshot_id is not None:
+    by_industry, cells = _figures(ctx.snapshot_id, ctx.industries)
+    totals = reserve_totals(by_industry)
+    # Two rows of cards: the reserve itself, then how far its projects have come (stages reached).
+    reserve_cards = [
+        ("kpi.projects", count(totals["projects"])),
+        ("kpi.investment", yi(totals["investment_wan"])),
+        ("kpi.key_projects", count(totals["key_projects"])),
+    ]
+    stage_cards = [
+        ("kpi.signed", count(totals["reached_signed"])),
+        ("kpi.landed", count(totals["reached_landed"])),
+        ("kpi.construction", count(totals["reached_construction"])),
+        ("kpi.production", count(totals["reached_production"])),
+    ]
+    for cards, help_key in ((reserve_cards, None), (stage_cards, "kpi.help_stage")):
+        for column, (key, value) in zip(st.columns(len(cards)), cards, strict=True):
+            column.metric(ctx.t(key), value, border=True, help=ctx.t(help_key) if help_key else None)
+
+    st.plotly_chart(investment_by_industry_stage(cells, ctx.lang), width="stretch", key="overview_chart")
+
+    st.subheader(ctx.t("overview.by_industry"))
+    table = pd.DataFrame(
+        {
+            ctx.t("table.industry"): [label("industry", i, ctx.lang) for i in by_industry["industry"]],
+            ctx.t("kpi.projects"): by_industry["projects"],
+            ctx.t("table.investment_yi"): by_industry["investment_wan"] / 10_000,
+            ctx.t("kpi.key_projects"): by_industry["key_projects"],
+            ctx.t("kpi.signed"): by_industry["reached_signed"],
+            ctx.t("kpi.landed"): by_industry["reached_landed"],
+            ctx.t("kpi.construction"): by_industry["reached_construction"],
+            ctx.t("kpi.production"): by_industry["reached_production"],
+        }
+    )
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
+    )  # fmt: skip
