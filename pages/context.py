@@ -20,6 +20,7 @@ from analytics.vocabulary import INDUSTRIES
 # when its issue makes it real.
 PAGES = [
     ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
 ]
 
 

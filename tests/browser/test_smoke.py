@@ -47,3 +47,24 @@ def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:  # noqa
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview-1280x720.png"))
     page.close()
+
+
+def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from tests.fixtures.ledgers import title_rows_xlsx
+
+    upload = tmp_path / "本周台账.xlsx"
+    upload.write_bytes(title_rows_xlsx())
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+    page.get_by_text("快照记录").wait_for(timeout=60_000)
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("本周台账.xlsx").first.wait_for(timeout=30_000)
+    # The preview counts what was read: 5 projects, the 合计 and footnote rows skipped as notes.
+    page.get_by_role("button", name="确认导入为新快照").wait_for(timeout=30_000)
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[:3] == ["5", "5", "0"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-preview-1280.png"), full_page=True)
+    page.get_by_role("button", name="确认导入为新快照").click()
+    page.get_by_text("已保存为快照").wait_for(timeout=30_000)
+    page.close()

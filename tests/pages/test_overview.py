@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import open_page
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -27,15 +29,6 @@ def _db_figures(path: Path, industries: tuple[str, ...] | None = None) -> dict[s
         "重点项目": f"{key:,}",
         "累计投产": f"{production:,}",
     }
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    """Run the app (navigation included) on one page, as a visitor following a link would."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(f"pages/{page}.py").run()
 
 
 def _shown(at: AppTest) -> dict[str, str]:

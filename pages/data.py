@@ -1,0 +1,165 @@
+"""数据导入 Data: upload ledgers, preview every issue beside its row, map unknown columns, commit; snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from analytics.i18n import label
+from analytics.ingest.errors import ImportRejected
+from analytics.ingest.ledger import LedgerRead, read_ledger
+from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
+from analytics.store.connection import archive_dir, database_path
+from analytics.store.imports import import_bytes, resolve_as_of
+from analytics.store.snapshots import current_user, list_snapshots, original_file, set_active_snapshot
+from analytics.vocabulary import vocabulary
+from pages.context import connection, page_context, snapshot_caption
+
+PREVIEW_COLUMNS = [
+    "source_sheet", "source_row", "project_name", "investor", "industry", "investment_wan", "stage",
+    "signed_date", "landed_date", "construction_date", "production_date", "is_key", "issues",
+]  # fmt: skip
+
+
+def _read(data: bytes, name: str, overrides: dict[str, str]) -> LedgerRead | ImportRejected:
+    """Read an upload once per (content, mapping) and keep the result for this session's reruns."""
+    key = ("ledger", hashlib.sha256(data).hexdigest(), tuple(sorted(overrides.items())))
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = read_ledger(data, name, overrides=overrides or None)
+        except ImportRejected as exc:
+            st.session_state[key] = exc
+    return st.session_state[key]
+
+
+def _mapping_editor(ctx, ledger: LedgerRead, file_key: str) -> dict[str, str]:  # noqa: ANN001
+    """Let the analyst give an unrecognised column a meaning before committing."""
+    unmapped = ledger.unmapped_columns()
+    overrides: dict[str, str] = st.session_state.setdefault(f"overrides_{file_key}", {})
+    candidates = [""] + vocabulary().fields()
+    taken = {c.field for plan in ledger.sheets if plan.header for c in plan.header.columns if c.field}
+    shown = [(sheet, col) for sheet, col in unmapped] + [
+        (k.split("/", 1)[0], k.split("/", 1)[1]) for k in overrides if "/" in k
+    ]
+    if not shown:
+        return overrides
+    with st.expander(ctx.t("data.unmapped", n=len(unmapped)), expanded=bool(unmapped)):
+        st.caption(ctx.t("data.unmapped_help"))
+        for sheet, column in dict.fromkeys(shown):
+            key = f"{sheet}/{column}"
+            current = overrides.get(key, "")
+            options = [f for f in candidates if f == current or f not in taken]
+            choice = st.selectbox(
+                f"{sheet} · {column}", options, index=options.index(current),
+                format_func=lambda f: ctx.t("data.keep_extra") if not f else label("field", f, ctx.lang),
+                key=f"map_{file_key}_{key}",
+            )  # fmt: skip
+            if choice:
+                overrides[key] = choice
+            else:
+                overrides.pop(key, None)
+    return overrides
+
+
+def _preview(ctx, upload) -> None:  # noqa: ANN001
+    data = upload.getvalue()
+    file_key = hashlib.sha256(data).hexdigest()[:16]
+    st.subheader(upload.name)
+    overrides = dict(st.session_state.get(f"overrides_{file_key}", {}))
+    result = _read(data, upload.name, overrides)
+    if isinstance(result, ImportRejected):
+        st.error(ctx.t("data.rejected", reason=result.sentence()))
+        return
+    ledger = result
+    if _mapping_editor(ctx, ledger, file_key) != overrides:
+        st.rerun()
+    counts = severity_counts(ledger.issues)
+    cols = st.columns(5)
+    cols[0].metric(ctx.t("data.rows_read"), ledger.rows_read)
+    cols[1].metric(ctx.t("data.rows_imported"), ledger.rows_imported)
+    cols[2].metric(ctx.t("data.rows_rejected"), ledger.rows_rejected)
+    cols[3].metric(ctx.t("data.warnings"), counts["warning"])
+    cols[4].metric(ctx.t("data.notes"), counts["info"])
+
+    preview = rows_with_issues(ledger.projects, ledger.issues)[PREVIEW_COLUMNS].copy()
+    preview["industry"] = preview["industry"].map(lambda k: label("industry", k, ctx.lang))
+    preview["stage"] = preview["stage"].map(lambda k: label("stage", k, ctx.lang))
+    st.dataframe(
+        preview.rename(columns=lambda c: label("field", c, ctx.lang)),
+        hide_index=True,
+        width="stretch",
+        height=320,
+    )
+    if ledger.issues:
+        with st.expander(ctx.t("data.all_issues", n=len(ledger.issues)), expanded=counts["error"] > 0):
+            table = issues_frame(ledger.issues)
+            table["severity"] = table["severity"].map(lambda s: ctx.t(f"severity.{s}"))
+            st.dataframe(table.rename(columns=lambda c: ctx.t(f"issue.{c}")), hide_index=True, width="stretch")
+
+    default_as_of, source = resolve_as_of(ledger, None)
+    left, right = st.columns(2)
+    as_of = left.date_input(ctx.t("data.as_of"), value=default_as_of, key=f"asof_{file_key}")
+    left.caption(ctx.t(f"data.as_of_from_{source}"))
+    who = right.text_input(ctx.t("data.who"), value=current_user(), key=f"who_{file_key}")
+    if st.button(ctx.t("data.commit"), type="primary", key=f"commit_{file_key}"):
+        outcome = import_bytes(
+            connection(), data, upload.name, as_of=as_of if isinstance(as_of, date) else None,
+            who=who or current_user(), overrides=overrides or None, archive=archive_dir(database_path()),
+        )  # fmt: skip
+        if outcome.duplicate:
+            st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
+        else:
+            st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
+            st.cache_data.clear()
+
+
+def _snapshots(ctx) -> None:  # noqa: ANN001
+    st.header(ctx.t("data.snapshots"))
+    con = connection()
+    frame = list_snapshots(con)
+    if frame.empty:
+        st.info(ctx.t("app.no_data"))
+        return
+    shown = frame[
+        ["active", "snapshot_id", "as_of", "file_name", "rows_imported", "rows_rejected", "created_by", "created_at"]
+    ]
+    st.dataframe(shown.rename(columns=lambda c: ctx.t(f"snapshot.{c}")), hide_index=True, width="stretch")
+    ids = frame["snapshot_id"].tolist()
+    describe = {
+        row.snapshot_id: f"#{row.snapshot_id} · {row.as_of:%Y-%m-%d} · {row.file_name}" for row in frame.itertuples()
+    }
+    left, right = st.columns(2)
+    with left:
+        chosen = st.selectbox(ctx.t("data.pick_snapshot"), ids, format_func=describe.get, key="snapshot_pick")
+        if st.button(ctx.t("data.make_active"), key="make_active"):
+            set_active_snapshot(con, int(chosen))
+            st.cache_data.clear()
+            st.rerun()
+        if st.button(ctx.t("data.back_to_newest"), key="back_to_newest"):
+            set_active_snapshot(con, None)
+            st.cache_data.clear()
+            st.rerun()
+    with right:
+        original = original_file(con, int(chosen))
+        if original:
+            st.download_button(
+                ctx.t("data.download_original"), original[1], file_name=original[0], key="download_original"
+            )
+
+
+ctx = page_context()
+st.title(ctx.t("data.header"))
+snapshot_caption(ctx)
+uploads = st.file_uploader(
+    # No extension filter: the importer judges a file by its content and explains a refusal.
+    ctx.t("data.upload"),
+    accept_multiple_files=True,
+    key="uploads",
+    help=ctx.t("data.upload_help"),
+)
+for upload in uploads or []:
+    _preview(ctx, upload)
+    st.divider()
+_snapshots(ctx)

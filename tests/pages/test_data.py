@@ -1,0 +1,50 @@
+"""AppTest of the Data page: the snapshot list, rolling back to an earlier snapshot and forward again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from analytics.store.connection import connect
+from analytics.store.imports import import_bytes
+from analytics.store.snapshots import active_snapshot_id
+from tests.fixtures.ledgers import title_rows_xlsx
+from tests.pages.apptest import open_page
+
+
+def _add_second_snapshot(db: Path) -> int:
+    con = connect(db)
+    try:
+        return import_bytes(con, title_rows_xlsx(), "第二周.xlsx", as_of=date(2024, 1, 9), who="王芳").snapshot_id
+    finally:
+        con.close()
+
+
+def test_snapshot_list_shows_who_and_when(sample_db: Path) -> None:
+    second = _add_second_snapshot(sample_db)
+    at = open_page("data")
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert list(table["快照"]) == [second, 1]  # newest as_of first
+    assert list(table["导入人"]) == ["王芳", "sample"]
+    assert list(table["当前"]) == [True, False]
+    assert list(table["项目数"])[0] == 5
+
+
+def test_roll_back_and_forward(sample_db: Path) -> None:
+    second = _add_second_snapshot(sample_db)
+    at = open_page("data")
+    at.selectbox(key="snapshot_pick").set_value(1)
+    at.button(key="make_active").click().run()
+    assert not at.exception
+    con = connect(sample_db)
+    assert active_snapshot_id(con) == 1
+    con.close()
+    assert "快照 1" in at.caption[0].value
+    overview = open_page("overview")
+    assert "数据截至 2023-12-31（快照 1" in overview.caption[0].value
+
+    at.button(key="back_to_newest").click().run()
+    con = connect(sample_db)
+    assert active_snapshot_id(con) == second
+    con.close()
