@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.i18n import t
-from pages.context import PAGES, language
+from pages.context import PAGES, language, page_setup
 
-st.set_page_config(page_title="招商项目看板", page_icon="📊", layout="wide")
+page_setup()
 
 lang = language()
 # The menu is drawn by each page's sidebar (pages/context.py), so navigation itself stays hidden.

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics.ingest.errors import ImportRejected
+from analytics.metrics import review
 from analytics.metrics.summary import reserve_by_industry_stage
 from analytics.store.connection import archive_dir, connect, database_path
 from analytics.store.imports import import_bytes
@@ -114,6 +115,57 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count_money(count: float, investment: float) -> dict:
+    return {"count": int(count), "investment_wan": round(float(investment), 4)}
+
+
+def review_json(projects: pd.DataFrame, year: int, as_of: date) -> dict:
+    """Shape the year's flows and the reserve at year end into the `review` JSON contract."""
+    flow = review.flows(projects, year)
+    by_industry = {
+        industry: {
+            row.event: _count_money(row.count, row.investment_wan)
+            for row in flow[flow["industry"] == industry].itertuples()
+        }
+        for industry in INDUSTRIES
+    }
+    total = {row.event: _count_money(row.count, row.investment_wan) for row in review.flow_totals(flow).itertuples()}
+    reserve = review.reserve_at(projects, review.year_end(year, as_of))
+    by_stage = reserve.groupby("stage")[["projects", "investment_wan"]].sum()
+    return {
+        "year": year,
+        "cutoff": review.year_end(year, as_of).isoformat(),
+        "by_industry": by_industry,
+        "total": total,
+        "reserve_by_stage": {s: _count_money(*by_stage.loc[s]) for s in ALL_STAGES},
+        "reserve_by_industry": {
+            industry: {
+                row.stage: _count_money(row.projects, row.investment_wan)
+                for row in reserve[reserve["industry"] == industry].itertuples()
+            }
+            for industry in INDUSTRIES
+        },
+    }
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        snapshot_id = _snapshot(con, args.snapshot)
+        as_of = snapshot_info(con, snapshot_id)["as_of"]
+        projects = review.snapshot_projects(con, snapshot_id)
+    finally:
+        con.close()
+    year = args.year or review.default_year(as_of)
+    payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **review_json(projects, year, as_of)}
+    if args.json:
+        _emit(payload)
+    else:
+        for event, figures in payload["total"].items():
+            print(f"{year} {event}: {figures['count']} 个，{figures['investment_wan'] / 10000:.2f} 亿元")
+    return 0
+
+
 def cmd_snapshots(args: argparse.Namespace) -> int:
     con = _open_existing(args.db)
     try:
@@ -180,6 +232,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_summary)
 
+    p = sub.add_parser("review", help="the year in review: events by industry, reserve at year end")
+    p.add_argument("--year", type=int, help="default: the latest year complete at the snapshot's as_of")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_review)
+
     p = sub.add_parser("snapshots", help="list snapshots")
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
@@ -213,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"无法打开数据库（可能正被看板占用）：{exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
+    except BrokenPipeError:
+        return 0  # the reader (e.g. head) has what it wanted
     except Exception as exc:  # the contract is one sentence on stderr, never a traceback
         where = f"（文件 {args.path}）" if getattr(args, "path", None) else ""
         print(f"处理失败{where}：{type(exc).__name__}: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ from analytics.vocabulary import INDUSTRIES
 # when its issue makes it real.
 PAGES = [
     ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/review.py", "nav.review", ":material/insights:", "review"),
     ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
 ]
 
@@ -103,8 +104,14 @@ def sidebar(lang: str) -> tuple[str, ...]:
     return chosen
 
 
+def page_setup() -> None:
+    """Page config for every page: a page opened straight from a deep link runs without app.py first."""
+    st.set_page_config(page_title="招商项目看板", page_icon="📊", layout="wide")
+
+
 def page_context(with_sidebar: bool = True) -> PageContext:
     """Everything a page needs before it draws: language, filter, active snapshot."""
+    page_setup()
     lang = language()
     industries = sidebar(lang) if with_sidebar else industries_filter()
     con = connection()

@@ -25,7 +25,7 @@ def investment_by_industry_stage(cells: pd.DataFrame, lang: str = "zh") -> go.Fi
             name=label("stage", stage, lang),
             orientation="h",
             marker_color=STAGE_COLOURS[stage],
-            customdata=list(zip(part["projects"], part["investment_wan"], industries, strict=True)),
+            customdata=[(n, w, i, stage) for n, w, i in zip(part["projects"], part["investment_wan"], industries, strict=True)],
             hovertemplate=(
                 "%{y} · " + label("stage", stage, lang) + "<br>%{x:,.2f} " + t("unit.yi", lang)
                 + "（%{customdata[1]:,.0f} " + t("unit.wan", lang) + "）<br>%{customdata[0]} "

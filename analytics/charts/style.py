@@ -16,7 +16,8 @@ def apply_style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
         plot_bgcolor="white",
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        # Below the plot, so a long takeaway title never collides with it.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "title": None},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE}},
     )
     fig.update_xaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")

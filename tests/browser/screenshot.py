@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
-SIZES = {"projector": (1280, 720), "laptop": (1920, 1080), "phone": (390, 844)}
+SIZES = {"projector": (1280, 720), "laptop": (1920, 1080), "phone": (390, 844), "tall": (1600, 4200)}
 
 
 def wait_for_charts(page, minimum: int = 1, timeout_ms: int = 45_000) -> int:  # noqa: ANN001
@@ -58,7 +58,7 @@ def main() -> None:
     args.add_argument("--charts", type=int, default=1, help="charts to wait for (0: just wait)")
     opts = args.parse_args()
     db = Path(opts.db) if opts.db else Path(tempfile.mkdtemp()) / "reserves.duckdb"
-    sizes = {k: SIZES[k] for k in (opts.size or SIZES)}
+    sizes = {k: SIZES[k] for k in (opts.size or ["projector", "laptop", "phone"])}
     with running_app(db) as url:
         for path in shoot(url, Path(opts.out), opts.path or ["overview"], sizes, opts.charts):
             print(path)

@@ -1,0 +1,37 @@
+"""The one way a list of projects is shown: Chinese labels, 亿元 with two decimals, dates, key flag."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.i18n import label
+
+BASE_COLUMNS = ["project_name", "investor", "industry", "investment_wan", "stage", "signed_date", "is_key"]
+
+
+def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001
+    """Projects with translated labels and 亿元 amounts, columns named in the UI language."""
+    columns = [c for c in [*BASE_COLUMNS, *(extra_columns or [])] if c in projects.columns]
+    frame = projects[columns].copy()
+    frame["industry"] = frame["industry"].map(lambda k: label("industry", k, ctx.lang))
+    frame["stage"] = frame["stage"].map(lambda k: label("stage", k, ctx.lang))
+    frame["investment_wan"] = frame["investment_wan"] / 10_000
+    for column in frame.columns:
+        if column.endswith("_date"):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    special = {"investment_wan": "table.investment_yi", "stalled": "review.stalled"}
+    names = {c: ctx.t(special.get(c, f"field.{c}")) for c in columns}
+    return frame.rename(columns=names)
+
+
+def project_table(ctx, projects: pd.DataFrame, key: str, extra_columns: list[str] | None = None) -> None:  # noqa: ANN001
+    """Show projects as a sortable table."""
+    frame = display_frame(ctx, projects, extra_columns)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
+    )

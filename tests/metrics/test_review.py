@@ -1,0 +1,123 @@
+"""Golden numbers for the year-review metrics on the eight-project fixture (worked out by hand)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.metrics import review
+from tests.metrics.fixture_projects import projects
+
+
+@pytest.mark.parametrize(
+    ("as_of", "year"),
+    [(date(2023, 12, 31), 2023), (date(2024, 1, 9), 2023), (date(2024, 6, 30), 2023), (date(2024, 12, 31), 2024)],
+)
+def test_default_year_is_latest_complete_year(as_of: date, year: int) -> None:
+    assert review.default_year(as_of) == year
+
+
+def test_flows_in_2023_by_industry() -> None:
+    flow = review.flows(projects(), 2023).set_index(["industry", "event"])
+    # Signed in 2023: P2 (20000) and P8 (8000, on 31 Dec) in lighting, P4 new_it, P6 other.
+    assert flow.loc[("lighting", "signed")].tolist() == [2, 28000.0]
+    assert flow.loc[("new_it", "signed")].tolist() == [1, 60000.0]
+    assert flow.loc[("new_energy", "signed")].tolist() == [0, 0.0]
+    assert flow.loc[("other", "signed")].tolist() == [1, 2500.0]
+    # Landed in 2023: P4, P5 (suspended, its date still counts), P6.
+    assert flow.loc[("new_energy", "landed")].tolist() == [1, 300000.0]
+    totals = review.flow_totals(flow.reset_index()).set_index("event")
+    assert totals.loc["landed"].tolist() == [3, 362500.0]
+    assert totals.loc["construction"].tolist() == [1, 60000.0]
+    assert totals.loc["production"].tolist() == [1, 100000.0]
+
+
+def test_comparison_with_the_year_before() -> None:
+    comp = review.year_comparison(projects(), 2023).set_index("event")
+    # 2022: P1 and P5 signed (400000).
+    assert comp.loc["signed", "count_prev"] == 2
+    assert comp.loc["signed", "count_delta"] == 2
+    assert comp.loc["signed", "investment_delta"] == 90500.0 - 400000.0
+    # 2021 has no dated event at all: no delta is invented.
+    assert comp_isnan(review.year_comparison(projects(), 2022).set_index("event").loc["signed", "count_delta"])
+
+
+def comp_isnan(value: float) -> bool:
+    return bool(np.isnan(value))
+
+
+def test_reserve_at_year_end_as_stored_and_reconstructed() -> None:
+    now = review.reserve_at(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
+    assert now.loc[("lighting", "signed")].tolist() == [2, 28000.0]
+    assert now.loc[("lighting", "production")].tolist() == [1, 100000.0]
+    assert now.loc[("new_energy", "suspended")].tolist() == [1, 300000.0]
+    assert now["projects"].sum() == 8
+
+    # At the end of 2022 the dates say: P1 had started construction; P2, P4, P6, P8 were still in talks.
+    then = review.reserve_at(projects(), date(2022, 12, 31)).set_index(["industry", "stage"])
+    assert then.loc[("lighting", "construction")].tolist() == [1, 100000.0]
+    assert then.loc[("lighting", "negotiating")].tolist() == [3, 33000.0]
+    assert then.loc[("new_it", "negotiating")].tolist() == [1, 60000.0]
+    assert then.loc[("new_energy", "suspended")].tolist() == [1, 300000.0]
+    assert then.loc[("other", "negotiating")].tolist() == [2, 2500.0]
+
+
+def test_funnel_counts_and_conversions() -> None:
+    f = review.funnel(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
+    overall = f.loc["all"]
+    assert overall["projects"].tolist() == [8, 6, 4, 2, 1]
+    assert overall["conversion"].tolist()[1:] == pytest.approx([6 / 8, 4 / 6, 2 / 4, 1 / 2])
+    assert f.loc["lighting"]["projects"].tolist() == [4, 3, 1, 1, 1]
+    assert np.isnan(overall["conversion"].iloc[0])
+
+
+def test_size_bands() -> None:
+    m = review.mix(projects(), "size_band", 2023).set_index("size_band")
+    assert m["projects"].to_dict() == {"ge_10yi": 2, "5_10yi": 1, "1_5yi": 1, "lt_1yi": 3, "unknown": 1}
+    assert m.loc["ge_10yi", "investment_wan"] == 400000.0
+    assert m.loc["lt_1yi", "investment_wan"] == 15500.0
+
+
+def test_mix_by_project_type_with_signings_in_year() -> None:
+    m = review.mix(projects(), "project_type", 2023).set_index("project_type")
+    assert m.loc["expansion"].tolist() == [2, 108000.0, 1, 8000.0]
+    assert m.loc["settle"].tolist() == [3, 85000.0, 2, 80000.0]
+    assert m.loc["return"].tolist() == [1, 300000.0, 0, 0.0]
+    assert m.loc["unknown"].tolist() == [1, 0.0, 0, 0.0]
+
+
+def test_money_in_place_compares_reporting_projects_only() -> None:
+    m = review.money_in_place(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
+    assert m.loc[("lighting", "production"), "share_in_place"] == pytest.approx(0.9)
+    signed = m.loc[("lighting", "signed")]
+    # P2 reports 1000 of 20000; P8 reports nothing, so its 8000 stays out of the share.
+    assert (signed["projects"], signed["reporting"], signed["planned_wan"]) == (2, 1, 28000.0)
+    assert signed["share_in_place"] == pytest.approx(0.05)
+    assert np.isnan(m.loc[("new_it", "construction"), "share_in_place"])
+    assert ("lighting", "negotiating") not in m.index
+
+
+def test_stalled_days_across_snapshots() -> None:
+    history = pd.DataFrame(
+        [
+            ("a", "2023-06-30", "signed"), ("a", "2023-09-30", "signed"), ("a", "2023-12-31", "signed"),
+            ("b", "2023-06-30", "negotiating"), ("b", "2023-09-30", "signed"), ("b", "2023-12-31", "signed"),
+            ("c", "2023-06-30", "signed"), ("c", "2023-09-30", "landed"), ("c", "2023-12-31", "signed"),
+        ],
+        columns=["project_key", "as_of", "stage"],
+    )  # fmt: skip
+    history["as_of"] = pd.to_datetime(history["as_of"])
+    days = review.stage_unchanged_days(history)
+    assert days.to_dict() == {"a": 184, "b": 92, "c": 0}
+
+
+def test_key_projects_flag_stalled_first() -> None:
+    history = pd.DataFrame(
+        {"project_key": ["p1", "p1", "p4", "p4"], "stage": ["production"] * 2 + ["landed", "construction"]}
+    ).assign(as_of=pd.to_datetime(["2023-06-30", "2023-12-31"] * 2))
+    keys = review.key_projects(projects(), history)
+    assert keys["project_name"].tolist() == ["P1", "P5", "P4"]  # stalled first, then by investment
+    assert keys["stalled"].tolist() == [True, False, False]

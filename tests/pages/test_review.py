@@ -1,0 +1,56 @@
+"""AppTest of the year review: KPIs match hand counts on the sample database; filters change them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.pages.apptest import open_page
+
+
+def _signed_in(path: Path, year: int, industry: str | None = None) -> int:
+    """Count straight from the table, independently of analytics.metrics."""
+    with duckdb.connect(str(path)) as con:
+        sql = "SELECT count(*) FROM projects WHERE year(signed_date) = ?"
+        params: list = [year]
+        if industry:
+            sql += " AND industry = ?"
+            params.append(industry)
+        return con.execute(sql, params).fetchone()[0]
+
+
+def _metrics(at) -> dict[str, tuple[str, str | None]]:  # noqa: ANN001
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_review_defaults_to_2023_and_counts_signings(sample_db: Path) -> None:
+    at = open_page("review")
+    assert not at.exception
+    assert at.title[0].value == "2023 年度回顾"
+    shown = _metrics(at)
+    signed_2023, signed_2022 = _signed_in(sample_db, 2023), _signed_in(sample_db, 2022)
+    assert shown["签约项目"] == (f"{signed_2023:,}", f"{signed_2023 - signed_2022:+,d}")
+    assert len(at.get("plotly_chart")) >= 6
+    assert not any("Error" in str(e.value) for e in at.error)
+
+
+def test_industry_filter_and_year_change_the_numbers(sample_db: Path) -> None:
+    at = open_page("review", industry="new_energy")
+    assert _metrics(at)["签约项目"][0] == f"{_signed_in(sample_db, 2023, 'new_energy'):,}"
+    at.selectbox(key="review_year").set_value(2022).run()
+    assert not at.exception
+    assert at.title[0].value == "2022 年度回顾"
+    shown = _metrics(at)
+    assert shown["签约项目"][0] == f"{_signed_in(sample_db, 2022, 'new_energy'):,}"
+    assert not shown["签约项目"][1]  # the sample has no 2021 data: no delta is invented
+    assert "上一年无数据" in " ".join(c.value for c in at.caption)
+
+
+def test_key_projects_table_lists_every_key_project(sample_db: Path) -> None:
+    at = open_page("review")
+    with duckdb.connect(str(sample_db)) as con:
+        keys = con.execute("SELECT count(*) FROM projects WHERE is_key").fetchone()[0]
+    table = at.dataframe[-1].value
+    assert len(table) == keys
+    assert {"存在问题", "解决措施", "停滞"} <= set(table.columns)
