@@ -14,8 +14,9 @@ def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None =
     """Projects with translated labels and 亿元 amounts, columns named in the UI language."""
     columns = [c for c in [*BASE_COLUMNS, *(extra_columns or [])] if c in projects.columns]
     frame = projects[columns].copy()
-    frame["industry"] = frame["industry"].map(lambda k: label("industry", k, ctx.lang))
-    frame["stage"] = frame["stage"].map(lambda k: label("stage", k, ctx.lang))
+    for kind in ("industry", "stage", "project_type", "channel"):
+        if kind in frame.columns:
+            frame[kind] = frame[kind].map(lambda k, kind=kind: label(kind, k, ctx.lang) if isinstance(k, str) else None)
     frame["investment_wan"] = frame["investment_wan"] / 10_000
     for column in frame.columns:
         if column.endswith("_date"):

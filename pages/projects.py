@@ -1,0 +1,138 @@
+"""项目清单 Projects: search, filter, sort and export the list; one project's full record and life."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts.projects import lifecycle
+from analytics.export import workbook_bytes
+from analytics.i18n import label
+from analytics.metrics.history import project_history
+from analytics.metrics.projects import ProjectFilter, filter_projects, options
+from analytics.metrics.review import SIZE_BANDS, snapshot_projects
+from analytics.theme import yi
+from analytics.vocabulary import ALL_STAGES, CHANNELS, PROJECT_TYPES
+from pages.context import connection, page_context, snapshot_caption
+from pages.project_table import display_frame
+
+DETAIL_FIELDS = [
+    "project_name", "investor", "industry", "investment_wan", "invested_wan", "stage", "project_type",
+    "source_region", "department", "is_key", "channel", "introduced_by", "fund_wan", "signed_date",
+    "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
+]  # fmt: skip
+LIST_EXTRAS = ["project_type", "source_region", "department", "channel", "landed_date", "construction_date", "production_date"]  # fmt: skip
+
+
+@st.cache_data(show_spinner=False)
+def _projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
+    return snapshot_projects(connection(), snapshot_id, industries)
+
+
+@st.cache_data(show_spinner=False)
+def _history(project_key: str) -> pd.DataFrame:
+    return project_history(connection(), project_key)
+
+
+def _filters(ctx, projects: pd.DataFrame) -> ProjectFilter:  # noqa: ANN001
+    query = st.text_input(ctx.t("projects.search"), key="project_search", placeholder=ctx.t("projects.search_hint"))
+    row1 = st.columns(4)
+    stages = row1[0].multiselect(ctx.t("field.stage"), ALL_STAGES, format_func=lambda k: label("stage", k, ctx.lang),
+                                 key="f_stage", placeholder=ctx.t("projects.any"))  # fmt: skip
+    types = row1[1].multiselect(ctx.t("field.project_type"), PROJECT_TYPES,
+                                format_func=lambda k: label("project_type", k, ctx.lang), key="f_type", placeholder=ctx.t("projects.any"))  # fmt: skip
+    regions = row1[2].multiselect(
+        ctx.t("field.source_region"),
+        options(projects, "source_region"),
+        key="f_region",
+        placeholder=ctx.t("projects.any"),
+    )
+    departments = row1[3].multiselect(
+        ctx.t("field.department"),
+        options(projects, "department"),
+        key="f_department",
+        placeholder=ctx.t("projects.any"),
+    )
+    row2 = st.columns([1, 1, 1, 1])
+    bands = row2[0].multiselect(ctx.t("projects.size_band"), [k for k, _, _ in SIZE_BANDS],
+                                format_func=lambda k: label("size_band", k, ctx.lang), key="f_size", placeholder=ctx.t("projects.any"))  # fmt: skip
+    channels = row2[1].multiselect(ctx.t("field.channel"), CHANNELS, format_func=lambda k: label("channel", k, ctx.lang),
+                                   key="f_channel", placeholder=ctx.t("projects.any"))  # fmt: skip
+    key_only = row2[2].toggle(ctx.t("projects.key_only"), key="f_key_only")
+    return ProjectFilter(query, tuple(stages), tuple(types), tuple(regions), tuple(departments), tuple(bands),
+                         tuple(channels), key_only)  # fmt: skip
+
+
+def _value(ctx, column: str, value: object) -> str:  # noqa: ANN001
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if column in ("investment_wan", "invested_wan", "fund_wan"):
+        return f"{yi(value)} {ctx.t('unit.yi')}（{value:,.0f} {ctx.t('unit.wan')}）"
+    if column == "industry":
+        return label("industry", value, ctx.lang)
+    if column == "stage":
+        return label("stage", value, ctx.lang)
+    if column == "project_type":
+        return label("project_type", value, ctx.lang)
+    if column == "channel":
+        return label("channel", value, ctx.lang)
+    if column == "is_key":
+        return ctx.t("common.yes") if value else ctx.t("common.no")
+    if column.endswith("_date"):
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    return str(value)
+
+
+def _detail(ctx, project: pd.Series) -> None:  # noqa: ANN001
+    st.subheader(project["project_name"])
+    fields = [(ctx.t(f"field.{c}"), _value(ctx, c, project.get(c))) for c in DETAIL_FIELDS]
+    left, right = st.columns(2)
+    half = (len(fields) + 1) // 2
+    for column, part in ((left, fields[:half]), (right, fields[half:])):
+        column.markdown("\n".join(f"- **{name}**：{value}" for name, value in part))
+    extra = json.loads(project["extra"]) if isinstance(project.get("extra"), str) else {}
+    if extra:
+        st.markdown(f"**{ctx.t('projects.extra')}**")
+        st.dataframe(pd.DataFrame({ctx.t("projects.column"): list(extra), ctx.t("projects.cell"): list(extra.values())}),
+                     hide_index=True, width="stretch")  # fmt: skip
+    history = _history(project["project_key"])
+    latest = history.iloc[-1]
+    st.caption(ctx.t("projects.source", file=latest["file_name"], sheet=latest["source_sheet"], row=latest["source_row"],
+                     snapshot_id=latest["snapshot_id"]))  # fmt: skip
+    st.plotly_chart(lifecycle(history, ctx.lang), key="lifecycle_chart", width="stretch")
+    table = history[
+        ["snapshot_id", "as_of", "stage", "investment_wan", "file_name", "source_sheet", "source_row"]
+    ].copy()
+    table["stage"] = table["stage"].map(lambda k: label("stage", k, ctx.lang))
+    st.dataframe(table.rename(columns=lambda c: ctx.t(f"projects.history.{c}")), hide_index=True, width="stretch")
+
+
+ctx = page_context()
+st.title(ctx.t("projects.header"))
+snapshot_caption(ctx)
+if ctx.snapshot_id is None:
+    st.stop()
+
+projects = _projects(ctx.snapshot_id, ctx.industries)
+chosen = filter_projects(projects, _filters(ctx, projects))
+st.markdown(ctx.t("projects.count", n=len(chosen), total=len(projects), investment=yi(chosen["investment_wan"].sum())))
+shown = display_frame(ctx, chosen, LIST_EXTRAS)
+st.dataframe(
+    shown, hide_index=True, width="stretch", height=420, key="project_list",
+    column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
+)  # fmt: skip
+st.download_button(
+    ctx.t("projects.export"),
+    workbook_bytes({ctx.t("nav.projects"): shown}, title=ctx.t("projects.export_title", as_of=ctx.snapshot["as_of"])),
+    file_name=f"projects-{ctx.snapshot['as_of']}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="export_projects",
+)
+
+st.divider()
+if not chosen.empty:
+    names = dict(zip(chosen["project_key"], chosen["project_name"], strict=True))
+    picked = st.selectbox(ctx.t("projects.detail"), list(names), format_func=names.get, key="project_detail")
+    _detail(ctx, chosen[chosen["project_key"] == picked].iloc[0])

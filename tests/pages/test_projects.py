@@ -1,0 +1,42 @@
+"""AppTest of the project list: search, filters, export and a project's detail with its source row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.pages.apptest import open_page
+
+
+def _first_key_project(db: Path) -> tuple[str, str, int]:
+    with duckdb.connect(str(db)) as con:
+        return con.execute(
+            "SELECT project_name, investor, source_row FROM projects WHERE is_key ORDER BY investment_wan DESC LIMIT 1"
+        ).fetchone()
+
+
+def test_search_filter_and_detail(sample_db: Path) -> None:
+    name, investor, row = _first_key_project(sample_db)
+    at = open_page("projects")
+    assert not at.exception
+    total = len(at.dataframe[0].value)
+    at.text_input(key="project_search").input(name).run()
+    assert len(at.dataframe[0].value) == 1
+    assert f"第 {row} 行" in " ".join(c.value for c in at.caption)
+    assert any(investor in m.value for m in at.markdown)
+
+    at.text_input(key="project_search").input("").run()
+    at.toggle(key="f_key_only").set_value(True).run()
+    with duckdb.connect(str(sample_db)) as con:
+        keys = con.execute("SELECT count(*) FROM projects WHERE is_key").fetchone()[0]
+    assert len(at.dataframe[0].value) == keys < total
+
+
+def test_stage_filter_and_export_button(sample_db: Path) -> None:
+    at = open_page("projects")
+    at.multiselect(key="f_stage").set_value(["production"]).run()
+    with duckdb.connect(str(sample_db)) as con:
+        producing = con.execute("SELECT count(*) FROM projects WHERE stage = 'production'").fetchone()[0]
+    assert len(at.dataframe[0].value) == producing
+    assert at.get("download_button")[0].proto.label == "导出当前清单（Excel）"
