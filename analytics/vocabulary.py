@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
@@ -19,8 +19,14 @@ INDUSTRIES = ("lighting", "new_it", "new_energy", "other")
 PROJECT_TYPES = ("settle", "return", "new_site", "expansion")
 CHANNELS = ("referral", "fund", "event", "agency", "listing", "direct", "other", "unknown")
 
-_BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
-_NOISE = re.compile(r"[\s\u3000*※:：]+")
+_BRACKETED = re.compile(r"[（(【\[〔<《][^）)】\]〕>》]*[）)】\]〕>》]")
+_NOISE = re.compile(r"[\s\u3000*＊※:：]+")
+# A unit written after the label without brackets: "计划总投资/万元", "总投资 亿元", "投资额单位:万元".
+_TRAILING_UNIT = re.compile(
+    r"(?<=.)(?:[/／,，、](?:单位)?(?:人民币)?(?:亿|万|千万|百万)?|(?:单位)?(?:人民币)?(?:亿|万|千万|百万))元$"
+)
+# A value synonym right after one of these is negated ("未签约", "待落地", "拟签约"), so it does not count.
+_NEGATIONS = frozenset("未待拟不没非")
 
 
 @cache
@@ -28,15 +34,16 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def to_simplified(text: str) -> str:
-    """Convert Traditional-script text to Simplified (cached: ledgers repeat their values)."""
+    """Convert Traditional-script text to Simplified (cached, bounded: ledgers repeat their values)."""
     return _converter().convert(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
-    """Normalise a header for matching: Simplified, no brackets (units), spaces, breaks or colons."""
-    return _NOISE.sub("", _BRACKETED.sub("", to_simplified(str(text))))
+    """Normalise a header for matching: Simplified, no units (bracketed or trailing), spaces, breaks or colons."""
+    return _TRAILING_UNIT.sub("", _NOISE.sub("", _BRACKETED.sub("", to_simplified(str(text)))))
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,8 @@ class Vocabulary:
 
 
 def _invert(table: dict[str, list[str]]) -> dict[str, str]:
-    return {header_key(text): key for key, texts in table.items() for text in texts}
+    """text -> key, texts normalised like headers and upper-cased (so "led" finds LED)."""
+    return {header_key(text).upper(): key for key, texts in table.items() for text in texts}
 
 
 @cache
@@ -83,18 +91,38 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     )
 
 
+def matches(table: dict[str, str], text: str | None) -> list[tuple[int, int, str]]:
+    """Every synonym found in a cell text as (position, -length, key), skipping negated ones (未签约)."""
+    if not text:
+        return []
+    # Brackets are kept here: "已签约（暂缓）" must still show its 暂缓.
+    key = _NOISE.sub("", to_simplified(str(text))).upper()
+    found = []
+    for synonym, value in table.items():
+        start = key.find(synonym)
+        while start >= 0:
+            if not (start and key[start - 1] in _NEGATIONS):
+                found.append((start, -len(synonym), value))
+                break
+            start = key.find(synonym, start + 1)
+    return sorted(found)
+
+
 def lookup(table: dict[str, str], text: str | None) -> str | None:
     """Map a cell text to a key: exact match first, else the synonym found earliest in the text."""
     if not text:
         return None
-    key = header_key(text).upper()
-    upper_table = {k.upper(): v for k, v in table.items()}
-    if key in upper_table:
-        return upper_table[key]
-    best: tuple[int, int, str] | None = None
-    for synonym, value in upper_table.items():
-        pos = key.find(synonym)
-        # Earliest occurrence wins; among synonyms at the same place the longest is most specific.
-        if pos >= 0 and (best is None or (pos, -len(synonym)) < best[:2]):
-            best = (pos, -len(synonym), value)
-    return best[2] if best else None
+    exact = table.get(header_key(text).upper())
+    if exact:
+        return exact
+    # Earliest occurrence wins; among synonyms at the same place the longest is most specific.
+    found = matches(table, text)
+    return found[0][2] if found else None
+
+
+def lookup_stage(stages: dict[str, str], text: str | None) -> str | None:
+    """Map a stage cell to a key like lookup, except that any mention of a suspension wins (已签约（暂缓）)."""
+    found = matches(stages, text)
+    if any(key == "suspended" for _, _, key in found):
+        return "suspended"
+    return lookup(stages, text)

@@ -11,7 +11,18 @@ from analytics.ingest.values import unit_multiplier
 from analytics.vocabulary import Vocabulary, header_key, to_simplified
 
 SCAN_ROWS = 30  # headers sit under at most a few title lines; look no further than this
-_AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至)\s*(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2}))?")
+_AS_OF = re.compile(
+    r"(?:截至|截止|截止到|截至到|至)(?:日期|时间)?\s*[:：]?\s*(\d{4})\s*"
+    r"(?:年\s*(底|末)|[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2}))?)"
+)
+# A title line that is only a bracketed unit, or ends with one: "（万元）", "台账（单位：亿元）".
+_BRACKETED_UNIT = re.compile(r"[（(【\[]\s*(?:金额)?(?:单位)?\s*[:：]?\s*(?:人民币)?(?:亿|万|千万|百万)?元\s*[）)】\]]")
+# Texts that are only a unit, as a row of units under a header holds them.
+_UNIT_WORDS = re.compile(
+    r"(?:金额)?单位|(?:金额)?(?:单位)?(?:人民币)?(?:亿|万|千万|百万)?元|万?(?:亩|平方米|㎡|m²|吨|人|个|户)|%|年|月|日|天"
+)
+# Group labels over per-stage columns whose sub-labels are bare stage names (签约 | 动工 | 投产).
+_DATE_GROUP_WORDS = ("进度", "时间", "日期", "节点", "进展")
 
 
 @dataclass
@@ -43,6 +54,22 @@ class Header:
         return {c.field: c for c in self.columns if c.field}
 
 
+@dataclass(frozen=True)
+class _Label:
+    """One column's header text over one or two rows."""
+
+    parts: tuple[str, ...]  # distinct non-empty texts, top to bottom
+
+    @property
+    def shown(self) -> str:
+        return "/".join(self.parts)
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Parts that say something once units are removed ("（万元）" alone says nothing)."""
+        return tuple(p for p in self.parts if not _unit_only(p))
+
+
 def _text(cell: object) -> str:
     if cell is None:
         return ""
@@ -61,72 +88,145 @@ def _fill_merged_right(grid: SheetGrid, row_index: int, row: list[str]) -> list[
     return filled
 
 
-def _labels(grid: SheetGrid, first: int, n_rows: int, width: int) -> list[tuple[str, str]]:
-    """Per column: (label as shown, lowest non-empty header text) over n_rows header rows."""
-    rows = []
-    for r in range(first, first + n_rows):
-        raw = [_text(c) for c in grid.rows[r]] + [""] * width
-        rows.append(_fill_merged_right(grid, r, raw[:width]))
-    out = []
-    for c in range(width):
-        parts = [row[c] for row in rows if row[c]]
-        parts = list(dict.fromkeys(parts))
-        out.append(("/".join(parts), parts[-1] if parts else ""))
-    return out
+def _row_texts(grid: SheetGrid, r: int, width: int) -> list[str]:
+    raw = [_text(c) for c in grid.rows[r][:width]]
+    return _fill_merged_right(grid, r, raw + [""] * (width - len(raw)))
+
+
+def _labels(grid: SheetGrid, first: int, n_rows: int, width: int) -> list[_Label]:
+    rows = [_row_texts(grid, r, width) for r in range(first, first + n_rows)]
+    if n_rows == 2:
+        # Without merges (a CSV), a group label sits above its first sub-column only: carry it right
+        # while sub-labels continue under empty cells.
+        upper, lower = rows
+        for c in range(1, width):
+            if not upper[c] and lower[c] and upper[c - 1] and lower[c - 1]:
+                upper[c] = upper[c - 1]
+    return [_Label(tuple(dict.fromkeys(row[c] for row in rows if row[c]))) for c in range(width)]
 
 
 def _match(vocab: Vocabulary, text: str) -> str | None:
-    return vocab.header_to_field.get(header_key(text)) if text else None
+    return vocab.header_to_field.get(header_key(text).upper()) if text else None
 
 
-def _score(vocab: Vocabulary, labels: list[tuple[str, str]]) -> tuple[int, bool]:
-    fields = {_match(vocab, lowest) for _, lowest in labels} - {None}
+def _field_of(vocab: Vocabulary, label: _Label) -> str | None:
+    """The field a column's label means: its lowest named part, else a stage under a date group."""
+    named = label.named
+    if not named:
+        return None
+    found = _match(vocab, named[-1])
+    if found or len(named) < 2:
+        return found
+    # 项目进度 over 签约 | 动工 | 投产: each sub-column holds that stage's date.
+    stage = vocab.stages.get(header_key(named[-1]).upper())
+    group = header_key(named[-2])
+    if stage and any(word in group for word in _DATE_GROUP_WORDS) and f"{stage}_date" in vocab.date_fields:
+        return f"{stage}_date"
+    return None
+
+
+def _unit_of(label: _Label) -> float | None:
+    """The unit a column's header states, the lowest row first (亿元 -> 10000), as a multiplier into 万元."""
+    for part in reversed(label.parts):
+        unit = unit_multiplier(to_simplified(part))
+        if unit is not None:
+            return unit
+    return None
+
+
+def _score(vocab: Vocabulary, labels: list[_Label]) -> tuple[int, bool]:
+    fields = {_field_of(vocab, label) for label in labels} - {None}
     return len(fields), "project_name" in fields
+
+
+def _unit_only(text: str) -> bool:
+    """A header text that is nothing but a unit: "（万元）", "亿元", "单位：万元"."""
+    key = header_key(text)
+    return not key or bool(_UNIT_WORDS.fullmatch(key))
+
+
+def _only_units(texts: list[str]) -> bool:
+    """A row under the header that holds nothing but units."""
+    filled = [t for t in texts if t]
+    return bool(filled) and all(_unit_only(t) for t in filled)
+
+
+def _names_alone(vocab: Vocabulary, labels: list[_Label], below: list[list[object]]) -> bool:
+    """A header of 项目名称 and only columns we do not know is still a ledger's (a bare 项目 is too vague),
+    unless the rows below it start with field names too: that is a form (项目名称 | X, 投资方 | Y), not a table."""
+    named = [label for label in labels if label.parts]
+    names = [
+        i for i, label in enumerate(labels)
+        if _field_of(vocab, label) == "project_name" and header_key(label.named[-1]) != "项目"
+    ]  # fmt: skip
+    if len(named) < 2 or not names:
+        return False
+    under = [_text(row[names[0]]) for row in below if len(row) > names[0]]
+    return not any(_match(vocab, text) for text in under)
 
 
 def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
     """Locate the header: the row (or pair of rows) whose cells match the most known field names."""
-    width = max((len(r) for r in grid.rows[: SCAN_ROWS + 1]), default=0)
-    best: tuple[bool, int, int, int] | None = None  # has_name, score, -n_rows, first_row
+    width = max((len(r) for r in grid.rows[: SCAN_ROWS + 2]), default=0)
+    best: tuple[bool, int, int, int] | None = None  # has_name, score, rank of n_rows, first_row
     for r in range(min(SCAN_ROWS, len(grid.rows))):
         for n_rows in (1, 2):
             if r + n_rows > len(grid.rows):
                 continue
-            score, has_name = _score(vocab, _labels(grid, r, n_rows, width))
-            # Two rows must earn their place (a tie goes to the single row); else the first such row wins.
-            candidate = (has_name, score, -n_rows, r)
-            if score >= 2 and (best is None or candidate[:3] > best[:3]):
+            labels = _labels(grid, r, n_rows, width)
+            score, has_name = _score(vocab, labels)
+            # Two rows must earn their place (a tie goes to the single row, unless the second row is
+            # only units); else the first such row wins.
+            rank = -n_rows
+            if n_rows == 2 and _only_units(_row_texts(grid, r + 1, width)):
+                rank = 0
+            candidate = (has_name, score, rank, r)
+            if (score >= 2 or _names_alone(vocab, labels, grid.rows[r + n_rows : r + n_rows + 5])) and (
+                best is None or candidate[:3] > best[:3]
+            ):
                 best = candidate
     if best is None:
         return None
-    first, n_rows = best[3], -best[2]
-    columns = []
-    for index, (label, lowest) in enumerate(_labels(grid, first, n_rows, width)):
-        if not label:
-            continue
-        columns.append(Column(index, label, _match(vocab, lowest), unit_multiplier(to_simplified(lowest))))
+    first = best[3]
+    n_rows = 1 if best[2] == -1 else 2
+    columns = [
+        Column(index, label.shown, _field_of(vocab, label), _unit_of(label))
+        for index, label in enumerate(_labels(grid, first, n_rows, width))
+        if label.parts
+    ]
     header = Header(first, n_rows, columns)
     header.title_lines = [
         " ".join(_text(c) for c in row if _text(c)) for row in grid.rows[:first] if any(_text(c) for c in row)
     ]
-    for line in header.title_lines:
-        simplified = to_simplified(line)
-        if header.title_unit_wan is None and "单位" in simplified:
-            header.title_unit_wan = unit_multiplier(simplified)
-        if header.title_as_of is None:
-            header.title_as_of = parse_as_of(simplified)
+    header.title_unit_wan = title_unit(header.title_lines)
+    header.title_as_of = next(filter(None, map(parse_as_of, header.title_lines)), None)
     return header
 
 
+def title_unit(lines: list[str]) -> float | None:
+    """The amount unit a title line states (单位：万元, 金额单位：亿元, （万元）) as a multiplier into 万元."""
+    for line in lines:
+        simplified = to_simplified(line)
+        if "单位" in simplified:
+            unit = unit_multiplier(simplified)
+            if unit is not None:
+                return unit
+        bracketed = _BRACKETED_UNIT.search(simplified.replace(" ", ""))
+        if bracketed:
+            return unit_multiplier(bracketed.group(0))
+    return None
+
+
 def parse_as_of(text: str) -> date | None:
-    """Read a cut-off date from a title line such as 截至2023年12月31日 (month only: its last day)."""
+    """Read a cut-off date from a title line such as 截至2023年12月31日 (month only or 年底: its last day)."""
     m = _AS_OF.search(to_simplified(text))
     if not m:
         return None
-    year, month = int(m.group(1)), int(m.group(2))
+    year = int(m.group(1))
+    month = 12 if m.group(2) else int(m.group(3))
     try:
-        if m.group(3):
-            return date(year, month, int(m.group(3)))
+        if m.group(4):
+            return date(year, month, int(m.group(4)))
         next_month = date(year + month // 12, month % 12 + 1, 1)
         return date.fromordinal(next_month.toordinal() - 1)
     except ValueError:

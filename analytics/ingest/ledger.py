@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from analytics.ingest.errors import ImportRejected, Issue
-from analytics.ingest.headers import Header, find_header
-from analytics.ingest.normalise import PROJECT_COLUMNS, SheetContext, normalise_sheet
-from analytics.ingest.readers import SheetGrid, read_csv, read_workbook
+from analytics.ingest.headers import Header, find_header, parse_as_of
+from analytics.ingest.normalise import PROJECT_COLUMNS, SheetContext, SheetResult, normalise_sheet
+from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
-from analytics.vocabulary import Vocabulary, header_key, lookup, vocabulary
+from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, vocabulary
+
+_SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
+# Sheet names that say nothing about their projects (so cannot stand in for an industry).
+_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表)?\d*$|台账|汇总|项目|储备|总表|明细|清单", re.IGNORECASE)
 
 
 @dataclass
@@ -57,10 +63,36 @@ def read_grids(data: bytes, file_name: str, max_bytes: int = DEFAULT_MAX_BYTES) 
     """Detect the format from the bytes and read every sheet's cells."""
     fmt = detect_format(data, file_name, max_bytes)
     if fmt == "csv":
-        grids, _encoding = read_csv(data, file_name)
-    else:
-        grids = read_workbook(data, file_name)
-    return fmt, grids
+        return fmt, [_csv_grid(data, file_name)]
+    return fmt, read_workbook(data, file_name)
+
+
+def _csv_grid(data: bytes, file_name: str) -> SheetGrid:
+    """The CSV read in the first encoding under which a ledger header appears (GBK and Big5 both decode
+    almost any bytes, so only the header can tell them apart)."""
+    vocab = vocabulary()
+    fallback: SheetGrid | None = None
+    for text, encoding in candidate_decodings(data):
+        try:
+            grid = text_grid(text, file_name)
+        except csv.Error:
+            continue
+        header = find_header(grid, vocab)
+        if header is None:
+            continue
+        if encoding not in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
+            grid.notes.append(f"CSV 文件按 {encoding} 编码读取")
+        if "project_name" in header.field_columns():
+            return grid
+        fallback = fallback or grid
+    if fallback is None:
+        raise ImportRejected(
+            file_name,
+            "CSV 文件中没有找到可识别的台账表头（应包含「项目名称」「计划总投资」等列；"
+            "已按 UTF-8、GBK/GB18030、Big5 编码尝试，若文件是其他编码请另存为 UTF-8）",
+            sheet=text_grid("", file_name).name,
+        )
+    return fallback
 
 
 def _apply_overrides(header: Header, sheet: str, overrides: dict[str, str] | None) -> None:
@@ -119,45 +151,98 @@ def read_ledger(
     fmt, grids = read_grids(data, file_name, max_bytes)
     plans = plan_sheets(grids, vocab, overrides)
     issues: list[Issue] = []
-    frames: list[pd.DataFrame] = []
-    rows_read = rows_rejected = 0
-    title_as_of: date | None = None
+    results: list[tuple[SheetPlan, SheetResult]] = []
+    n_ledgers = sum(p.role == "ledger" for p in plans)
     for plan in plans:
         for note in plan.grid.notes:
             issues.append(Issue(plan.grid.name, None, None, "warning", note))
         if plan.role != "ledger":
             issues.append(Issue(plan.grid.name, None, None, "info", f"已跳过工作表：{plan.reason}"))
             continue
-        header = plan.header
-        assert header is not None
-        cols = header.field_columns()
-        context = SheetContext(
-            plan.grid.name,
-            industry=None if "industry" in cols else lookup(vocab.industries, plan.grid.name),
-            stage=None if "stage" in cols else lookup(vocab.stages, plan.grid.name),
-            unit_wan=header.title_unit_wan,
-        )
+        assert plan.header is not None
+        context = _context(plan.grid.name, plan.header, vocab, n_ledgers)
         unit_notes: list[Issue] = []
-        result = normalise_sheet(plan.grid, header, context, vocab, unit_notes)
+        result = normalise_sheet(plan.grid, plan.header, context, vocab, unit_notes)
         issues.extend(unit_notes)
-        issues.extend(result.issues)
-        frames.append(result.frame)
-        rows_read += result.rows_read
-        rows_rejected += result.rows_rejected
-        title_as_of = title_as_of or header.title_as_of
+        results.append((plan, result))
+    if not n_ledgers:
+        _refuse_without_ledger(file_name, plans)
 
-    ledger_plans = [p for p in plans if p.role == "ledger"]
-    if not ledger_plans:
-        reasons = "；".join(f"{p.grid.name}：{p.reason}" for p in plans) or "文件中没有工作表"
-        if any(p.header is not None for p in plans):
-            raise ImportRejected(file_name, f"表头中找不到「项目名称」列（{reasons}）")
-        raise ImportRejected(file_name, f"没有找到可识别的台账表头（{reasons}）")
+    dropped = _summary_sheets(results)
+    for i in dropped:
+        plan = results[i][0]
+        plan.role, plan.reason = "skipped", "汇总表：其中的项目都已在其他工作表中列出"
+        issues.append(Issue(plan.grid.name, None, None, "warning", f"已跳过工作表：{plan.reason}，不重复计入"))
+    results = [pair for i, pair in enumerate(results) if i not in dropped]
+    for _, result in results:
+        issues.extend(result.issues)
+    frames = [result.frame for _, result in results]
+    rows_read = sum(result.rows_read for _, result in results)
+    rows_rejected = sum(result.rows_rejected for _, result in results)
+    title_as_of = next(filter(None, (plan.header.title_as_of for plan, _ in results if plan.header)), None)
+    footnote_as_of = next(filter(None, (parse_as_of(t) for _, r in results for t in r.footnotes)), None)
+
     projects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROJECT_COLUMNS)
     if projects.empty:
         raise ImportRejected(file_name, f"没有可导入的有效项目行（读取 {rows_read} 行，拒绝 {rows_rejected} 行）")
     _flag_duplicates(projects, issues)
-    issues.sort(key=lambda i: (i.sheet or "", i.row or 0))
-    return LedgerRead(file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of, plans)
+    order = {plan.grid.name: i for i, plan in enumerate(plans)}
+    issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+    return LedgerRead(file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans)
+
+
+def _summary_sheets(results: list[tuple[SheetPlan, SheetResult]]) -> set[int]:
+    """Positions of sheets named like a summary (汇总, 总表) whose every project another sheet lists too."""
+    dropped: set[int] = set()
+    for i, (plan, result) in enumerate(results):
+        if not _SUMMARY_SHEET.search(header_key(plan.grid.name)) or result.frame.empty:
+            continue
+        others = {
+            name
+            for j, (_, other) in enumerate(results)
+            if j != i and j not in dropped
+            for name in other.frame["project_name"]
+        }
+        if set(result.frame["project_name"]) <= others:
+            dropped.add(i)
+    return dropped
+
+
+def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> SheetContext:
+    """What a sheet's name and title lines say about all its projects (industry, stage, unit)."""
+    cols = header.field_columns()
+    context = SheetContext(name, unit_wan=header.title_unit_wan)
+    if "stage" not in cols:
+        context.stage = lookup_stage(vocab.stages, name)
+    if "industry" not in cols:
+        context.industry = lookup(vocab.industries, name)
+        # In a workbook of one sheet per industry, a sheet named 生物医药 is industry "other", text kept.
+        generic = _GENERIC_SHEET.search(header_key(name)) or context.stage
+        if context.industry or (n_ledgers > 1 and not generic):
+            context.industry = context.industry or "other"
+            context.industry_raw = name
+    return context
+
+
+def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
+    """Raise the refusal that says why no sheet could be read as a ledger."""
+    if not plans:
+        raise ImportRejected(file_name, "文件中没有任何工作表")
+    headed = [p for p in plans if p.header is not None]
+    if headed:
+        plan = headed[0]
+        labels = "、".join(c.label for c in plan.header.columns if c.label) if plan.header else ""
+        raise ImportRejected(
+            file_name,
+            f"表头中找不到「项目名称」列（表头为：{labels}），请将项目名称所在列的表头改为「项目名称」",
+            sheet=plan.grid.name,
+            row=plan.header.first_row + 1 if plan.header else None,
+        )
+    reasons = "；".join(f"{p.grid.name}：{p.reason}" for p in plans)
+    sheet = plans[0].grid.name if len(plans) == 1 else None
+    raise ImportRejected(
+        file_name, f"没有找到可识别的台账表头（应包含「项目名称」「计划总投资」等列；{reasons}）", sheet=sheet
+    )
 
 
 def _flag_duplicates(projects: pd.DataFrame, issues: list[Issue]) -> None:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analytics.ingest.errors import Issue
-from analytics.ingest.headers import Header
+from analytics.ingest.headers import Column, Header, parse_as_of, title_unit
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
-from analytics.vocabulary import STAGES, Vocabulary, header_key, lookup
+from analytics.vocabulary import STAGES, Vocabulary, header_key, lookup, lookup_stage
 
 # Fields where "无" is a real answer (no problems, no notes), so an empty placeholder is not worth a warning.
 _FREE_TEXT = ("problems", "measures", "notes", "introduced_by")
 _TEXT_FIELDS = ("project_name", "investor", "source_region", "department", *_FREE_TEXT)
+# Fields whose value a vertically merged cell gives to every row it covers (an industry merged over a group).
+_GROUP_FIELDS = ("industry", "stage", "project_type", "department", "source_region", "channel", "is_key")
 _DATE_STAGE = {
     "signed_date": "signed",
     "landed_date": "landed",
@@ -24,6 +27,15 @@ _DATE_STAGE = {
 }
 _RANK = {stage: i for i, stage in enumerate(STAGES)}
 _AMOUNT_COLUMN = {"investment": "investment_wan", "invested_to_date": "invested_wan", "fund_investment": "fund_wan"}
+# "一、", "（二）", "(3)", "4.", "第一类" ...: how a section title (not a project) starts.
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、]|第[一二三四五六七八九十]+)"
+)
+_CHINESE_ORDINAL = r"[（(]?[一二三四五六七八九十]+[)）、.．]?"
+_AMOUNT_LIKE = r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:亿|万|萬|億)?元?"
+_SECTION_SUFFIX = re.compile(r"(?:产业|行业|类|板块|领域)?(?:项目)?$")
+_MARKER_MAX_LEN = 12  # a totals/footnote label is short; a long text that starts with 合计 is something else
+_STAGE_ZH = {"negotiating": "洽谈", "signed": "签约", "landed": "落地", "construction": "动工", "production": "投产"}
 
 PROJECT_COLUMNS = [
     "project_name", "investor", "industry", "industry_raw", "investment_wan", "invested_wan",
@@ -41,6 +53,7 @@ class SheetResult:
     issues: list[Issue] = field(default_factory=list)
     rows_read: int = 0
     rows_rejected: int = 0
+    footnotes: list[str] = field(default_factory=list)  # texts of the footnote and section rows
 
 
 @dataclass
@@ -51,13 +64,24 @@ class SheetContext:
     industry: str | None = None
     stage: str | None = None
     unit_wan: float | None = None
+    industry_raw: str | None = None  # the text the industry came from (the sheet's name)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
-    """The data rows below the header as an object frame, one column per header column."""
+    """The data rows below the header as an object frame, one column per sheet column."""
     body = grid.rows[header.data_start :]
-    width = max((c.index for c in header.columns), default=-1) + 1
-    padded = [row[:width] + [None] * (width - len(row)) if len(row) < width else row[:width] for row in body]
+    width = max([c.index + 1 for c in header.columns] + [len(row) for row in body])
+    padded = [list(row) + [None] * (width - len(row)) for row in body]
     frame = (
         pd.DataFrame(padded, columns=range(width), dtype=object)
         if padded
@@ -67,54 +91,181 @@ def _raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
     return frame
 
 
+def _fill_merged_down(raw: pd.DataFrame, grid: SheetGrid, header: Header) -> None:
+    """Give a vertically merged group cell (an industry over several projects) to every row it covers."""
+    group_cols = {c.index for c in header.columns if c.field in _GROUP_FIELDS}
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r1 > r0 and c0 == c1 and c0 in group_cols and r0 >= header.data_start and r0 + 1 in raw.index:
+            raw.loc[r0 + 2 : r1 + 1, c0] = raw.at[r0 + 1, c0]  # index is 1-based spreadsheet rows
+
+
+def _continuation_rows(grid: SheetGrid, header: Header) -> set[int]:
+    """Spreadsheet rows under the top of a vertically merged project name: a project's second line."""
+    name = header.field_columns().get("project_name")
+    if name is None:
+        return set()
+    return {
+        r + 1
+        for (r0, c0), (r1, c1) in grid.merged
+        if c0 <= name.index <= c1 and r0 >= header.data_start
+        for r in range(r0 + 1, r1 + 1)
+    }
+
+
+def _extra_columns(raw: pd.DataFrame, header: Header, vocab: Vocabulary) -> list[Column]:
+    """Columns kept per row as JSON: unmapped headers, and unlabelled columns that hold data."""
+    labelled = {c.index for c in header.columns}
+    kept = [c for c in header.columns if c.field is None and header_key(c.label) not in vocab.ignored_headers]
+    for index in raw.columns:
+        if index not in labelled and raw[index].map(lambda v: v is not None and str(v).strip() != "").any():
+            kept.append(Column(index, f"{column_letter(index)}列（无表头）", None))
+    return sorted(kept, key=lambda c: c.index)
+
+
+def _keys(texts: pd.Series) -> pd.Series:
+    """header_key of each text, computed once per distinct text; '' for empty cells."""
+    uniques = texts.dropna().unique()
+    return texts.map({u: header_key(u) for u in uniques}).fillna("").astype(str)
+
+
 def _marker_hit(texts: pd.Series, markers: tuple[str, ...]) -> pd.Series:
-    keys = texts.fillna("").map(lambda t: header_key(t) if t else "")
-    return keys.isin(markers) | keys.str.startswith(tuple(f"{m}" for m in markers if len(m) > 1)) & (
-        keys.str.len() <= 12
-    )
+    """Cells that read as a totals label: 合计, 小计（3个）, 灯饰照明小计, 其中：签约项目."""
+    keys = _keys(texts)
+    long_markers = tuple(m for m in markers if len(m) > 1)
+    short = keys.str.len() <= _MARKER_MAX_LEN
+    return keys.isin(markers) | (short & (keys.str.startswith(long_markers) | keys.str.endswith(long_markers)))
 
 
-def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary) -> tuple[pd.Series, pd.Series]:
-    """Label each row project / blank / total / footnote / header / section; return labels and section text."""
+def to_footnote_key(text: str) -> str:
+    """The label before a colon in a footnote line (备注：…, 填表人：…, 注1：…), else ''."""
+    for sep in ("：", ":"):
+        if sep in text:
+            return re.sub(r"[0-9①-⑩]+$", "", header_key(text.split(sep, 1)[0]))
+    return ""
+
+
+def _title_like(text: str, vocab: Vocabulary) -> bool:
+    """A text in the name column that reads as a section title (一、…, 灯饰照明产业, 在谈项目, 其他类)."""
+    key = _SECTION_SUFFIX.sub("", header_key(text).upper())
+    return bool(_ENUMERATED.match(text)) or key in vocab.industries or key in vocab.stages or key in ("其他", "其它")
+
+
+@dataclass
+class _Rows:
+    """What each data row is, and what the section titles above the projects say."""
+
+    kind: pd.Series  # project / blank / total / footnote / header / section / continuation
+    first_text: pd.Series  # the row's first non-empty text
+    section_industry: pd.Series
+    section_stage: pd.Series
+    section_title: pd.Series  # the title an industry came from, kept as the industry's original text
+
+
+def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> _Rows:
     text = raw.apply(normalise_text)
     filled = text.notna()
     n_filled = filled.sum(axis=1)
-    kind = pd.Series("project", index=raw.index)
+    kind = pd.Series("project", index=raw.index, dtype=object)
     kind[n_filled == 0] = "blank"
-    first_text = text.bfill(axis=1).iloc[:, 0] if len(text.columns) else pd.Series(dtype=object)
+    first_text = text.bfill(axis=1).iloc[:, 0] if len(text.columns) else pd.Series(None, index=raw.index)
     name_col = header.field_columns().get("project_name")
+    name_text = text[name_col.index] if name_col else pd.Series(None, index=raw.index, dtype=object)
+
+    def mark(mask: pd.Series, label: str) -> None:
+        kind[(kind == "project") & mask] = label
+
     lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
     is_total = pd.Series(False, index=raw.index)
     for c in lead_cols:
         is_total |= _marker_hit(text[c], vocab.totals_markers)
-    kind[(kind == "project") & is_total] = "total"
-    footnote_text = first_text.fillna("").map(to_footnote_key)
-    is_footnote = footnote_text.isin(vocab.footnote_markers) & (n_filled <= 3)
-    kind[(kind == "project") & is_footnote] = "footnote"
-    header_labels = {c.index: c.label for c in header.columns}
-    if name_col is not None:
-        repeats = text[name_col.index] == header_labels[name_col.index]
-        kind[(kind == "project") & repeats] = "header"
-    # A lone text in the first columns above a group of projects ("一、灯饰照明产业") is a section title.
-    lone = (n_filled == 1) & first_text.notna()
-    if name_col is not None:
-        lone &= text[name_col.index].isna() | (text.columns.get_loc(name_col.index) <= 1)
-    kind[(kind == "project") & lone & first_text.fillna("").map(lambda t: _section_key(t, vocab) is not None)] = (
-        "section"
+    mark(is_total, "total")
+
+    # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
+    footnote_key = first_text.fillna("").map(to_footnote_key)
+    name_is_note = name_text.isna() | (name_text == first_text)
+    name_is_note |= name_text.fillna("").map(to_footnote_key).isin(vocab.footnote_markers)
+    mark(footnote_key.isin(vocab.footnote_markers) & ((n_filled <= 3) | name_is_note), "footnote")
+    # A cut-off line under the table ("截至2023年12月31日") is a note, not a project of that name.
+    cut_off = first_text.fillna("").map(lambda t: ("截至" in t or "截止" in t) and parse_as_of(t) is not None)
+    mark(cut_off & (n_filled <= 2), "footnote")
+
+    # A header repeated on every printed page: two or more cells that are field names.
+    field_hits = pd.DataFrame(
+        {c: _keys(text[c]).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
     )
-    return kind, first_text
+    maybe = field_hits.notna().sum(axis=1) >= 2  # only these rows need the (slow) row-wise count
+    repeated = pd.Series(False, index=raw.index)
+    repeated[maybe] = (field_hits[maybe].nunique(axis=1) >= 2).to_numpy(dtype=bool)
+    mark(repeated, "header")
+    if name_col is not None:
+        mark(_keys(name_text) == header_key(name_col.label), "header")
+
+    # A lone text at the left ("一、灯饰照明产业", "（二）在谈项目") is a section title over the projects below.
+    position = filled.to_numpy().argmax(axis=1) if len(text.columns) else np.zeros(len(raw), dtype=int)
+    lone = (n_filled == 1) & first_text.fillna("").str.contains(r"[^\d\s.,\-]", regex=True)
+    lone &= position <= (name_col.index if name_col else 1)
+    in_name = lone & (position == (name_col.index if name_col else -1))
+    lone &= ~in_name | first_text.fillna("").map(lambda t: _title_like(t, vocab))
+    mark(lone, "section")
+    # A title in the name column ("一" | "灯饰照明产业" | subtotal amounts), or a 序号 that is a Chinese
+    # numeral (projects are numbered 1, 2, 3; groups 一、二、三).
+    ignored = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
+    if name_col is not None:
+        wordy = text.apply(lambda col: col.notna() & ~col.fillna("").str.fullmatch(_AMOUNT_LIKE))
+        other_words = wordy.drop(columns=[name_col.index, *ignored]).sum(axis=1)
+        titled = name_text.fillna("").map(lambda t: bool(t) and _title_like(t, vocab))
+        numeral = pd.Series(False, index=raw.index)
+        for c in ignored:
+            numeral |= text[c].fillna("").str.fullmatch(_CHINESE_ORDINAL)
+        mark((titled | numeral) & (other_words == 0), "section")
+
+    mark(pd.Series(raw.index.isin(list(_continuation_rows(grid, header))), index=raw.index), "continuation")
+
+    # Rows where only the 序号 column is filled are the template's empty lines.
+    mark(filled.drop(columns=ignored).sum(axis=1) == 0, "blank")
+
+    sections = name_text.where(name_text.notna(), first_text).where(kind == "section")
+    industry = sections.map(lambda t: lookup(vocab.industries, t) if isinstance(t, str) else None)
+    stage = sections.map(lambda t: lookup_stage(vocab.stages, t) if isinstance(t, str) else None)
+    is_section = (kind == "section").to_numpy()
+    # An industry title starts a new group (its stage sub-sections reset); a stage title keeps the industry;
+    # a title that names neither ends both.
+    industry_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    title_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    stage_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    for i in np.flatnonzero(is_section):
+        industry_key, stage_key = industry.iloc[i], stage.iloc[i]
+        if industry_key or not stage_key:
+            industry_at[i] = industry_key
+            title_at[i] = sections.iloc[i]
+        stage_at[i] = stage_key
+    return _Rows(
+        kind,
+        first_text.where(kind != "section", sections),
+        _carried(industry_at, raw.index),
+        _carried(stage_at, raw.index),
+        _carried(title_at, raw.index),
+    )
 
 
-def to_footnote_key(text: str) -> str:
-    """The label before a colon in a footnote line (备注：…, 填表人：…), else ''."""
-    for sep in ("：", ":"):
-        if sep in text:
-            return header_key(text.split(sep, 1)[0])
-    return ""
+_AS_ABOVE = object()
 
 
-def _section_key(text: str, vocab: Vocabulary) -> str | None:
-    return lookup(vocab.industries, text)
+def _carried(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """Section values carried down to the rows below them (_AS_ABOVE cells take the value above)."""
+    carried, current = [], None
+    for value in values:
+        current = current if value is _AS_ABOVE else value
+        carried.append(current)
+    return pd.Series(carried, index=index, dtype=object)
+
+
+_SKIP_LABELS = {
+    "total": "合计/小计行",
+    "footnote": "脚注行",
+    "header": "重复的表头行",
+    "continuation": "合并单元格的续行（属于上方项目）",
+}
 
 
 def _warn_rows(
@@ -126,10 +277,10 @@ def _warn_rows(
         issues.extend(Issue(sheet, int(r), column, severity, str(messages[r])) for r in rows)
 
 
-def _map_values(raw_text: pd.Series, table: dict[str, str]) -> pd.Series:
+def _map_values(raw_text: pd.Series, table: dict[str, str], how=lookup) -> pd.Series:  # noqa: ANN001
     """Map texts to keys via the vocabulary, computing each distinct text once."""
     uniques = raw_text.dropna().unique()
-    return raw_text.map({u: lookup(table, u) for u in uniques})
+    return raw_text.map({u: how(table, u) for u in uniques}).astype(object)
 
 
 def normalise_sheet(
@@ -139,16 +290,16 @@ def normalise_sheet(
     sheet = grid.name
     issues: list[Issue] = []
     raw = _raw_frame(grid, header)
-    kind, first_text = _classify_rows(raw, header, vocab)
+    _fill_merged_down(raw, grid, header)
+    rows_info = _classify_rows(raw, header, vocab, grid)
+    kind, first_text = rows_info.kind, rows_info.first_text
+    # Lines that are not projects may still state the unit or the cut-off date (注：金额单位：万元).
+    footnotes = [str(t) for t in first_text[kind.isin(["footnote", "section"])]]
 
-    # Section titles give the industry to the rows under them (forward-filled until the next section).
-    section = first_text.where(kind == "section").map(lambda t: _section_key(t, vocab) if isinstance(t, str) else None)
-    section = section.ffill()
-    for r in kind.index[kind.isin(["total", "footnote", "header"])]:
-        label = {"total": "合计/小计行", "footnote": "脚注行", "header": "重复的表头行"}[kind[r]]
-        issues.append(Issue(sheet, int(r), None, "info", f"{label}，已跳过：{first_text[r]}"))
+    for r in kind.index[kind.isin(list(_SKIP_LABELS))]:
+        issues.append(Issue(sheet, int(r), None, "info", f"{_SKIP_LABELS[kind[r]]}，已跳过：{first_text[r]}"))
     for r in kind.index[kind == "section"]:
-        issues.append(Issue(sheet, int(r), None, "info", f"分组标题行，用作下方项目的行业：{first_text[r]}"))
+        issues.append(Issue(sheet, int(r), None, "info", f"分组标题行，不是项目，用作下方项目的分组：{first_text[r]}"))
 
     rows = raw[kind == "project"]
     cols = header.field_columns()
@@ -162,22 +313,25 @@ def normalise_sheet(
         col = cols.get(field_name)
         return col.label if col else field_name
 
+    def warn_placeholders(field_name: str, mask: pd.Series, what: str) -> None:
+        if field_name in cols:
+            original = normalise_text(column_of(field_name))
+            _warn_rows(issues, sheet, rows.index[mask], label_of(field_name), "warning",
+                       f"应填写{what}，实为占位符「" + original[mask] + "」，已按空值处理")  # fmt: skip
+
     for name in _TEXT_FIELDS:
         parsed = parse_text(column_of(name))
         out[name] = parsed.values
-        if name not in _FREE_TEXT and name in cols:
-            original = normalise_text(column_of(name))
-            _warn_rows(
-                issues, sheet, rows.index[parsed.placeholder], label_of(name), "warning",
-                "应填写内容，实为占位符「" + original[parsed.placeholder] + "」，已按空值处理",
-            )  # fmt: skip
+        if name not in _FREE_TEXT:
+            warn_placeholders(name, parsed.placeholder, "内容")
 
     missing_name = out["project_name"].isna()
     _warn_rows(issues, sheet, rows.index[missing_name], label_of("project_name"), "error", "缺少项目名称，该行未导入")
 
+    sheet_unit = context.unit_wan if context.unit_wan is not None else title_unit(footnotes)
     for name, target in _AMOUNT_COLUMN.items():
         col = cols.get(name)
-        unit = (col.unit_wan if col else None) or context.unit_wan
+        unit = col.unit_wan if col and col.unit_wan is not None else sheet_unit
         if col and unit is None:
             default_unit_note.append(
                 Issue(sheet, header.first_row + 1, col.label, "warning", "未注明金额单位，按万元处理")
@@ -186,8 +340,7 @@ def normalise_sheet(
         out[target] = parsed.values.astype("float64")
         if col:
             original = normalise_text(column_of(name))
-            _warn_rows(issues, sheet, rows.index[parsed.placeholder], col.label, "warning",
-                       "应填写金额，实为占位符「" + original[parsed.placeholder] + "」，已按空值处理")  # fmt: skip
+            warn_placeholders(name, parsed.placeholder, "金额")
             _warn_rows(issues, sheet, rows.index[parsed.invalid], col.label, "warning",
                        "无法识别的金额「" + original[parsed.invalid] + "」，已按空值处理")  # fmt: skip
 
@@ -196,8 +349,7 @@ def normalise_sheet(
         out[name] = pd.to_datetime(parsed.values)
         if name in cols:
             original = normalise_text(column_of(name))
-            _warn_rows(issues, sheet, rows.index[parsed.placeholder], label_of(name), "warning",
-                       "应填写日期，实为占位符「" + original[parsed.placeholder] + "」，已按空值处理")  # fmt: skip
+            warn_placeholders(name, parsed.placeholder, "日期")
             _warn_rows(issues, sheet, rows.index[parsed.invalid], label_of(name), "warning",
                        "无法识别的日期「" + original[parsed.invalid] + "」，已按空值处理")  # fmt: skip
 
@@ -205,51 +357,63 @@ def normalise_sheet(
     out["is_key"] = flag.values.astype(bool)
     if "is_key" in cols:
         original = normalise_text(column_of("is_key"))
+        warn_placeholders("is_key", flag.placeholder, "是否重点（是/否）")
         _warn_rows(issues, sheet, rows.index[flag.invalid], label_of("is_key"), "warning",
                    "无法识别的是否重点标记「" + original[flag.invalid] + "」，按非重点处理")  # fmt: skip
 
-    _industry(out, rows, cols, context, section, sheet, issues, vocab, label_of("industry"))
-    _stage(out, column_of("stage"), context, sheet, issues, vocab, label_of("stage"), "stage" in cols)
-    _project_type(out, column_of("project_type"), sheet, issues, vocab, label_of("project_type"))
-    _channel(out, column_of("channel"), sheet, issues, vocab, label_of("channel"), "channel" in cols)
-    _date_order(out, sheet, issues)
+    def text_of(field_name: str, what: str) -> pd.Series:
+        parsed = parse_text(column_of(field_name))
+        warn_placeholders(field_name, parsed.placeholder, what)
+        return parsed.values
 
-    extra_cols = [c for c in header.columns if c.field is None and header_key(c.label) not in vocab.ignored_headers]
-    out["extra"] = _extras(rows, extra_cols)
+    section_industry = rows_info.section_industry.reindex(rows.index)
+    section_stage = rows_info.section_stage.reindex(rows.index)
+    section_title = rows_info.section_title.reindex(rows.index)
+    _industry(out, text_of("industry", "所属行业"), cols, context, (section_industry, section_title), sheet,
+              issues, vocab, label_of("industry"))  # fmt: skip
+    _stage(out, text_of("stage", "项目进度"), context, section_stage, sheet, issues, vocab,
+           label_of("stage") if "stage" in cols else None)  # fmt: skip
+    _project_type(out, text_of("project_type", "项目类型"), sheet, issues, vocab, label_of("project_type"))
+    _channel(out, text_of("channel", "招商方式"), sheet, issues, vocab, label_of("channel"), "channel" in cols)
+    _date_order(out, sheet, issues, {name: label_of(name) for name in _DATE_STAGE})
+
+    out["extra"] = _extras(rows, _extra_columns(raw, header, vocab))
     out["source_sheet"] = sheet
     out["source_row"] = rows.index.astype("int64")
 
     rejected = int(missing_name.sum())
     frame = out[~missing_name].reindex(columns=PROJECT_COLUMNS)
-    return SheetResult(frame, issues, rows_read=len(rows), rows_rejected=rejected)
+    return SheetResult(frame, issues, rows_read=len(rows), rows_rejected=rejected, footnotes=footnotes)
 
 
-def _industry(out, rows, cols, context, section, sheet, issues, vocab, label) -> None:  # noqa: ANN001
-    if "industry" in cols:
-        raw_text = parse_text(rows[cols["industry"].index]).values
-    else:
-        raw_text = pd.Series(None, index=rows.index, dtype=object)
+def _industry(out, raw_text, cols, context, sections, sheet, issues, vocab, label) -> None:  # noqa: ANN001
+    section, section_title = sections
     mapped = _map_values(raw_text, vocab.industries)
-    fallback = section.reindex(rows.index)
-    if context.industry:
-        fallback = fallback.fillna(context.industry)
-    key = mapped.where(raw_text.isna() | mapped.notna(), "other")
+    key = mapped.where(raw_text.isna() | mapped.notna(), "other")  # unknown text: other, original kept
+    fallback = section.where(section.notna(), context.industry)
     key = key.where(key.notna(), fallback)
-    empty = key.isna()
     if "industry" in cols:
-        _warn_rows(issues, sheet, rows.index[empty], label, "warning", "所属行业为空，归入「其他」")
+        _warn_rows(issues, sheet, out.index[key.isna()], label, "warning", "所属行业为空，归入「其他」")
+    elif context.industry is None and key.isna().any():
+        issues.append(
+            Issue(sheet, None, None, "info", "表中没有「所属行业」列，工作表名也不是行业，相应项目归入「其他」")
+        )
     out["industry"] = key.fillna("other")
-    out["industry_raw"] = raw_text
+    # Original text: the cell, else the section title, else the sheet name the industry came from.
+    raw = raw_text.where(raw_text.notna(), section_title)
+    if context.industry_raw:
+        raw = raw.where(raw.notna(), context.industry_raw)
+    out["industry_raw"] = raw
 
 
-def _stage(out, stage_col, context, sheet, issues, vocab, label, has_column) -> None:  # noqa: ANN001
-    raw_text = parse_text(stage_col).values if has_column else pd.Series(None, index=out.index, dtype=object)
-    named = _map_values(raw_text, vocab.stages)
-    if context.stage and not has_column:
-        named = named.fillna(context.stage)
-    unknown = raw_text.notna() & named.isna()
+def _stage(out, raw_text, context, section, sheet, issues, vocab, label) -> None:  # noqa: ANN001
+    from_cell = _map_values(raw_text, vocab.stages, lookup_stage)
+    unknown = raw_text.notna() & from_cell.isna()
     _warn_rows(issues, sheet, out.index[unknown], label, "warning",
                "无法识别的项目进度「" + raw_text[unknown].astype(str) + "」，按已填日期推断")  # fmt: skip
+    # An empty cell takes the stage of its section title, else of its sheet (sheet per stage).
+    named = from_cell.where(from_cell.notna() | unknown, section)
+    named = named.where(named.notna() | unknown, context.stage)
 
     date_rank = pd.Series(-1, index=out.index)
     for name, stage in _DATE_STAGE.items():
@@ -259,17 +423,19 @@ def _stage(out, stage_col, context, sheet, issues, vocab, label, has_column) -> 
     disagree = ~suspended & named.notna() & (date_rank > named_rank)
     inferred = pd.Series([STAGES[max(r, 0)] for r in np.maximum(date_rank, named_rank)], index=out.index, dtype=object)
     for r in out.index[disagree]:
-        issues.append(Issue(sheet, int(r), label, "warning",
-                            f"项目进度为「{raw_text[r] or named[r]}」，但已填写{_STAGE_ZH[inferred[r]]}日期，按{_STAGE_ZH[inferred[r]]}处理"))  # fmt: skip
+        if raw_text[r]:
+            said = f"项目进度为「{raw_text[r]}」"
+        elif section[r] == named[r]:
+            said = f"分组标题表明为{_STAGE_ZH[named[r]]}"
+        else:
+            said = f"工作表「{context.name}」表明为{_STAGE_ZH[named[r]]}"
+        zh = _STAGE_ZH[inferred[r]]
+        issues.append(Issue(sheet, int(r), label, "warning", f"{said}，但已填写{zh}日期，按{zh}处理"))
     out["stage"] = inferred.where(~suspended, "suspended")
     out["stage_raw"] = raw_text
 
 
-_STAGE_ZH = {"negotiating": "洽谈", "signed": "签约", "landed": "落地", "construction": "动工", "production": "投产"}
-
-
-def _project_type(out, col, sheet, issues, vocab, label) -> None:  # noqa: ANN001
-    raw_text = parse_text(col).values
+def _project_type(out, raw_text, sheet, issues, vocab, label) -> None:  # noqa: ANN001
     key = _map_values(raw_text, vocab.project_types)
     unknown = raw_text.notna() & key.isna()
     _warn_rows(issues, sheet, out.index[unknown], label, "warning",
@@ -278,8 +444,7 @@ def _project_type(out, col, sheet, issues, vocab, label) -> None:  # noqa: ANN00
     out["project_type_raw"] = raw_text
 
 
-def _channel(out, col, sheet, issues, vocab, label, has_column) -> None:  # noqa: ANN001
-    raw_text = parse_text(col).values
+def _channel(out, raw_text, sheet, issues, vocab, label, has_column) -> None:  # noqa: ANN001
     key = _map_values(raw_text, vocab.channels)
     unmapped = raw_text.notna() & key.isna()
     if has_column:
@@ -289,20 +454,25 @@ def _channel(out, col, sheet, issues, vocab, label, has_column) -> None:  # noqa
     out["channel_raw"] = raw_text
 
 
-def _date_order(out: pd.DataFrame, sheet: str, issues: list[Issue]) -> None:
+def _date_order(out: pd.DataFrame, sheet: str, issues: list[Issue], labels: dict[str, str]) -> None:
     names = list(_DATE_STAGE)
     for earlier, later in zip(names, names[1:], strict=False):
         a, b = pd.to_datetime(out[earlier]), pd.to_datetime(out[later])
         wrong = a.notna() & b.notna() & (b < a)
-        _warn_rows(issues, sheet, out.index[wrong], later, "warning",
+        _warn_rows(issues, sheet, out.index[wrong], labels[later], "warning",
                    f"{_STAGE_ZH[_DATE_STAGE[later]]}日期早于{_STAGE_ZH[_DATE_STAGE[earlier]]}日期，请核对")  # fmt: skip
 
 
-def _extras(rows: pd.DataFrame, extra_cols: list) -> pd.Series:  # noqa: ANN001
+def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:
     """Every unmapped column's cell as JSON per row, so nothing the analyst typed is dropped."""
     if not extra_cols:
         return pd.Series(None, index=rows.index, dtype=object)
-    sub = pd.DataFrame({c.label: normalise_text(rows[c.index]) for c in extra_cols}, index=rows.index)
+    labels = list(dict.fromkeys(c.label for c in extra_cols))
+    if len(labels) < len(extra_cols):  # two columns with one label: tell them apart by their letter
+        labels = [f"{c.label}（{column_letter(c.index)}列）" for c in extra_cols]
+    sub = pd.DataFrame(
+        {lab: normalise_text(rows[c.index]) for lab, c in zip(labels, extra_cols, strict=True)}, index=rows.index
+    )
     lines = sub.to_json(orient="records", lines=True, force_ascii=False).splitlines()
     empty = sub.isna().all(axis=1).to_numpy()
     return pd.Series([None if e else line for line, e in zip(lines, empty, strict=True)], index=rows.index)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import posixpath
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -14,6 +20,9 @@ from analytics.ingest.errors import ImportRejected
 Cell = object
 # A sheet of formatted but empty rows ends the grid here; a real ledger never has that many blanks in a row.
 MAX_BLANK_RUN = 2000
+# A worksheet part this large that yields few rows is mostly formatted empty rows: worth telling the analyst.
+_BLOATED_SHEET_BYTES = 5 * 1024 * 1024
+_CSV_DELIMITERS = (",", "\t", ";", "|")
 
 
 @dataclass
@@ -26,10 +35,14 @@ class SheetGrid:
     notes: list[str] = field(default_factory=list)
 
 
+def _blank(row: list[Cell]) -> bool:
+    return not any(c is not None and (not isinstance(c, str) or c.strip()) for c in row)
+
+
 def _trim_blank_tail(rows: list[list[Cell]]) -> tuple[list[list[Cell]], int]:
     """Drop trailing empty rows; return the rows and how many were dropped."""
     end = len(rows)
-    while end and not any(c not in (None, "") for c in rows[end - 1]):
+    while end and _blank(rows[end - 1]):
         end -= 1
     return rows[:end], len(rows) - end
 
@@ -40,22 +53,59 @@ def _read_sheet(sheet: python_calamine.CalamineSheet) -> tuple[list[list[Cell]],
         return [], 0  # calamine cannot iterate a sheet with no cells at all
     rows: list[list[Cell]] = []
     blank_run = 0
-    skipped = 0
+    stopped_early = False
     for row in sheet.iter_rows():
-        if any(c not in (None, "") for c in row):
-            blank_run = 0
-        else:
+        if _blank(row):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
-                skipped = sheet.height - len(rows)
+                stopped_early = True
                 break
+        else:
+            blank_run = 0
         rows.append(row)
+    (first_row, first_col), (last_row, _) = sheet.start, sheet.end
+    # python-calamine 0.5 yields rows from row 1 but columns only from the first used column; should a
+    # version yield only the used rows (height of them), pad those too so row numbers stay the analyst's.
+    if not stopped_early and first_row and len(rows) == sheet.height != last_row + 1:
+        rows = [[] for _ in range(first_row)] + rows
+    skipped = last_row + 1 - len(rows)
     rows, trimmed = _trim_blank_tail(rows)
-    offset_rows, offset_cols = sheet.start or (0, 0)
-    if offset_rows or offset_cols:
-        width = max((len(r) for r in rows), default=0) + offset_cols
-        rows = [[None] * width for _ in range(offset_rows)] + [[None] * offset_cols + r for r in rows]
+    if first_col:
+        rows = [[None] * first_col + list(r) for r in rows]
     return rows, skipped + trimmed
+
+
+def _sheet_part_sizes(data: bytes) -> dict[str, int]:
+    """Inflated size of each .xlsx worksheet part by sheet name (declared sizes only, nothing inflated)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]+)"', rel), re.search(r'\bTarget="([^"]+)"', rel)
+        if rid and target:
+            path = target.group(1)
+            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else posixpath.join("xl", path)
+    sizes = {info.filename: info.file_size for info in archive.infolist()}
+    out = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
+        if name and rid and targets.get(rid.group(1)) in sizes:
+            out[_xml_unescape(name.group(1))] = sizes[targets[rid.group(1)]]
+    return out
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
@@ -66,6 +116,7 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
         raise ImportRejected(file_name, "工作簿设有密码，请取消密码后重新上传") from None
     except Exception as exc:  # calamine raises several types for damaged files
         raise ImportRejected(file_name, f"文件已损坏或格式不正确，无法读取（{exc}）") from None
+    part_sizes = _sheet_part_sizes(data) if data.startswith(b"PK") else {}
     grids = []
     with book:
         for meta in book.sheets_metadata:
@@ -78,42 +129,71 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
             except Exception as exc:
                 raise ImportRejected(file_name, f"工作表无法读取（{exc}）", sheet=meta.name) from None
             grid = SheetGrid(meta.name, rows, list(merged))
+            part = part_sizes.get(meta.name, 0)
             if skipped > MAX_BLANK_RUN:
                 grid.notes.append(f"工作表末尾有 {skipped} 行空白（仅有格式）的行，已忽略")
+            elif part > _BLOATED_SHEET_BYTES and part > 20_000 * max(len(rows), 1):
+                grid.notes.append(
+                    f"工作表解压后有 {part / 1024 / 1024:.0f} MB，却只有 {len(rows)} 行内容："
+                    "其余是仅有格式的空行，已忽略"
+                )
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 grid.notes.append("这是隐藏工作表，仍按普通工作表读取")
             grids.append(grid)
     return grids
 
 
-def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
-    """Decode CSV bytes: BOM, then UTF-8, then GB18030 (a superset of GBK), then a detector."""
+def candidate_decodings(data: bytes) -> Iterator[tuple[str, str]]:
+    """Plausible (text, encoding) readings of CSV bytes, most likely first, each made only when asked for.
+
+    A byte-order mark settles it; valid UTF-8 is never an accident; GB18030 (a superset of GBK) and Big5
+    both accept almost any bytes, so the caller takes the first reading in which a ledger header appears.
+    Then a detector's guess, and last a lossy reading (a download cut inside a character).
+    """
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(encoding), encoding
-    for encoding in ("utf-8", "gb18030"):
+            with contextlib.suppress(UnicodeDecodeError):
+                yield data.decode(encoding), encoding
+                return
+    tried = set()
+    for encoding in ("utf-8", "gb18030", "big5", "utf-16-le", "utf-16-be"):
+        if encoding.startswith("utf-16") and (len(data) % 2 or b"\x00" not in data[:200]):
+            continue  # BOM-less UTF-16 is only worth trying when it has the NULs of ASCII in it
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    guess = from_bytes(data).best()
-    if guess is None:
-        raise ImportRejected(file_name, "无法识别 CSV 文件的文字编码（已尝试 UTF-8、GBK/GB18030）")
-    return str(guess), guess.encoding
+        tried.add(encoding)
+        yield text, encoding
+        if encoding == "utf-8":
+            return
+    guess = from_bytes(data[:200_000]).best()
+    if guess is not None and guess.encoding not in tried:
+        with contextlib.suppress(UnicodeDecodeError, LookupError):
+            yield data.decode(guess.encoding), guess.encoding
+    lossy = [data.decode(encoding, errors="replace") for encoding in ("utf-8", "gb18030")]
+    for text, encoding in sorted(zip(lossy, ("utf-8", "gb18030"), strict=True), key=lambda p: p[0].count("\ufffd")):
+        yield text, f"{encoding}（有 {text.count(chr(0xFFFD))} 处字符无法识别）"
 
 
-def read_csv(data: bytes, file_name: str) -> tuple[list[SheetGrid], str]:
-    """Read a CSV export as a single sheet; returns the grid and the encoding found."""
-    text, encoding = decode_text(data, file_name)
-    sample = text[:20000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows: list[list[Cell]] = [
-        [c if c != "" else None for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most rows of the same (>1) width."""
+    sample = text[:50_000].splitlines()[:60]
+    best, best_score = ",", 0
+    for delimiter in _CSV_DELIMITERS:
+        widths = Counter(len(r) for r in csv.reader(sample, delimiter=delimiter) if len(r) > 1)
+        if not widths:
+            continue
+        width, count = widths.most_common(1)[0]
+        if count * 1000 + width > best_score:
+            best, best_score = delimiter, count * 1000 + width
+    return best
+
+
+def text_grid(text: str, file_name: str) -> SheetGrid:
+    """A decoded CSV text as one sheet named after the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[Cell]] = [[c if c.strip() else None for c in row] for row in reader]
     rows, _ = _trim_blank_tail(rows)
-    name = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
-    return [SheetGrid(name, rows)], encoding
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    return SheetGrid(name, rows)

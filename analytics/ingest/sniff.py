@@ -57,6 +57,20 @@ def _sniff_cfb(data: bytes, file_name: str) -> str:
     raise ImportRejected(file_name, "无法识别的 Office 文件格式")
 
 
+def _utf16_text(data: bytes) -> bool:
+    """UTF-16 text without a byte-order mark (some exports): decodes cleanly to printable text."""
+    head = data[:4096] if len(data) > 4096 else data
+    head = head[: len(head) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text and all(c.isprintable() or c in "\r\n\t" for c in text):
+            return True
+    return False
+
+
 def detect_format(data: bytes, file_name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Return 'xlsx', 'xls', 'ods' or 'csv' judged from the bytes; raise ImportRejected otherwise."""
     if len(data) == 0:
@@ -74,6 +88,6 @@ def detect_format(data: bytes, file_name: str, max_bytes: int = DEFAULT_MAX_BYTE
         raise ImportRejected(file_name, "这是 PDF 文件，请上传 Excel（.xlsx/.xls）、.ods 或 .csv 文件")
     if data.lstrip().startswith((b"<html", b"<!DOCTYPE", b"<?xml")):
         raise ImportRejected(file_name, "这是网页或 XML 文件，不是表格导出文件")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_text(data):
         raise ImportRejected(file_name, "文件内容不是文本表格，也不是可识别的 Excel/ODS 文件")
     return "csv"

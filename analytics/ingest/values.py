@@ -36,7 +36,8 @@ _WIDTH_TABLE |= {0x3000: 0x20} | dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 
 _SPACE_RUN = re.compile(r"\s+")
 
 # Runs of dashes/slashes also cover "---" and "———", which analysts type as often as the listed forms.
-_PLACEHOLDER = re.compile(r"[-－—–―/／]+|待定|未定|无|暂无|n/a|na", re.IGNORECASE)
+# Traditional forms (無, 暫無) are listed too: ledgers from Hong Kong and Taiwan offices write them.
+_PLACEHOLDER = re.compile(r"[-－—–―/／]+|待定|未定|无|暂无|無|暫無|n/a|na", re.IGNORECASE)
 
 # Multiplier into 万元 of an amount magnitude word; "" is a bare 元.
 _MAGNITUDE_WAN = {
@@ -68,8 +69,10 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 is 1900-01-01 once Excel's
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _DATE_MIN, _DATE_MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
 
-_FLAG_WORDS = dict.fromkeys(["是", "√", "✓", "✔", "y", "yes", "true", "1", "重点", "是(重点)", "★"], True)
-_FLAG_WORDS |= dict.fromkeys(["否", "×", "✗", "✘", "n", "no", "false", "0", "非重点", "一般"], False)
+_FLAG_WORDS = dict.fromkeys(
+    ["是", "√", "✓", "✔", "y", "yes", "true", "1", "重点", "是(重点)", "★", "重點", "是(重點)"], True
+)
+_FLAG_WORDS |= dict.fromkeys(["否", "×", "✗", "✘", "n", "no", "false", "0", "非重点", "一般", "非重點"], False)
 
 _CURRENCY = r"(?P<currency>元|美元|美金|港元|港币|港幣|欧元|歐元|日元|英镑|英鎊|USD|HKD|EUR|JPY|GBP|\$)"
 _UNIT_OPTIONAL = rf"(?:人民币)?(?P<magnitude>{_MAGNITUDE})? ?{_CURRENCY}?"
