@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,8 +75,6 @@ def store_snapshot(
         return Stored(existing, duplicate=True)
     who = who or current_user()
     created_at = created_at or datetime.now().replace(microsecond=0)
-    if archive is not None:
-        _archive_original(archive, digest, ledger, data, as_of, as_of_source, who, overrides, created_at)
     projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
     projects.insert(0, "project_key", project_keys(projects))
     issues_json = json.dumps([i.as_dict() for i in ledger.issues], ensure_ascii=False)
@@ -116,6 +115,10 @@ def store_snapshot(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    # Only after the commit: a rolled-back import must not come back on a rebuild. The bytes are also in
+    # the originals table, so a failure here loses nothing.
+    if archive is not None:
+        _archive_original(archive, digest, ledger, data, as_of, as_of_source, who, overrides, created_at)
     return Stored(snapshot_id, duplicate=False)
 
 
@@ -143,6 +146,8 @@ def _archive_original(
         "created_by": who,
         "overrides": overrides or {},
         "blob": blob.name,
+        # Uploads within one second share created_at; this keeps their replay order exact.
+        "sequence": time.time_ns(),
     }
     (archive / f"{digest}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -150,7 +155,7 @@ def _archive_original(
 def archived_uploads(archive: Path) -> list[dict]:
     """Manifests of every archived original, oldest first (the order to replay them in)."""
     manifests = [json.loads(p.read_text(encoding="utf-8")) for p in archive.glob("*.json")]
-    return sorted(manifests, key=lambda m: m["created_at"])
+    return sorted(manifests, key=lambda m: (m["created_at"], m.get("sequence", 0)))
 
 
 def list_snapshots(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
