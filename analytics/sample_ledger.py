@@ -1,4 +1,8 @@
-"""Seeded generator of a realistic sample 项目储备台账 workbook (古镇镇, as of 2023-12-31)."""
+"""Seeded generator of a realistic sample 项目储备台账 workbook (古镇镇, as of 2023-12-31).
+
+It also writes the same office's export three months earlier (as of 2023-09-30), derived from the
+same projects, so that comparing the two snapshots tells a believable story of progress.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +21,20 @@ from xlsxwriter.utility import xl_col_to_name
 
 DEFAULT_SEED = 20231231
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "sample" / "sample_ledger.xlsx"
+DEFAULT_OUT_Q3 = DEFAULT_OUT.with_name("sample_ledger_2023q3.xlsx")
 
 AS_OF = dt.date(2023, 12, 31)
 EARLIEST = dt.date(2022, 1, 1)
 # A fixed creation stamp keeps the written file byte-identical between runs.
 CREATED = dt.datetime(2024, 1, 5, 9, 30, 0)
+Q3_AS_OF = dt.date(2023, 9, 30)
+CREATED_Q3 = dt.datetime(2023, 10, 8, 9, 30, 0)
 
 PROJECT_SHEET = "项目储备台账"
 TARGET_SHEET = "2024年目标"
 NOTES_SHEET = "填表说明"
 PROJECT_TITLE = "古镇镇招商引资项目储备台账（截至2023年12月31日）"
+Q3_TITLE = "古镇镇招商引资项目储备台账（截至2023年9月30日）"
 TARGET_TITLE = "古镇镇2024年招商引资目标任务"
 REPORTING_UNIT = "填报单位：古镇镇招商引资指挥部办公室"
 UNIT_LINE = "单位：万元"
@@ -70,6 +78,7 @@ TOTALLED_COLUMNS = AMOUNT_COLUMNS
 
 STAGE_SHARES = {"洽谈": 0.25, "已签约": 0.20, "已落地": 0.15, "已动工": 0.17, "竣工投产": 0.18, "暂缓": 0.05}
 STAGE_DATE_COUNT = {"洽谈": 0, "已签约": 1, "已落地": 2, "已动工": 3, "竣工投产": 4}
+STAGE_BY_DATE_COUNT = {count: stage for stage, count in STAGE_DATE_COUNT.items()}
 # How far before the latest feasible signing date a project may have signed, per stage: recent
 # signings dominate early stages, producing projects necessarily signed long ago.
 SIGN_WINDOW_DAYS = {"已签约": 300, "已落地": 330, "已动工": 330, "竣工投产": 360, "暂缓": 540}
@@ -250,6 +259,16 @@ INSTRUCTIONS = (
     "7. 重点项目须填写存在问题及解决措施，无问题的可留空。",
     "8. 本表每月5日前报镇招商引资指挥部办公室。",
 )
+
+# The deliberate differences between the Q3 export and the year-end one (see generate_q3).
+Q3_SUSPENDED = 4  # 暂缓 at year end, still moving at Q3
+Q3_BACK = 2  # 已落地 at Q3, back to 已签约 at year end (the landing fell through)
+Q3_REPLANNED = 5  # 计划总投资 revised between the two exports
+Q3_VANISHED = 3  # in the Q3 export only: talks broke off or the agreement was cancelled
+Q3_TALKS_SHARE = 0.5  # of the projects signed in Q4, the share already in talks (洽谈) at Q3
+REPLAN_CHANGE = (0.15, 0.40)
+# At Q3 an advanced project had this share of its year-end 到位资金 in place.
+ADVANCED_INVESTED_SCALE = (0.4, 0.85)
 
 Row = dict[str, Any]
 
@@ -628,6 +647,190 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _present_dates(row: Row) -> list[dt.date]:
+    return [row[c] for c in DATE_COLUMNS if row[c] is not None]
+
+
+def _truncate_to_q3(row: Row) -> bool:
+    """Empty the milestone dates after Q3_AS_OF; True when any was emptied."""
+    later = [c for c in DATE_COLUMNS if row[c] is not None and row[c] > Q3_AS_OF]
+    for column in later:
+        row[column] = None
+    return bool(later)
+
+
+def _fit_problems(rng: random.Random, row: Row) -> None:
+    """Keep only the 存在问题 that make sense at the row's Q3 stage, drawing one if none does."""
+    if _is_blank(row["存在问题"]):
+        return
+    stage = str(row["项目进度"])
+    kept = [p for p in str(row["存在问题"]).split("；") if stage in PROBLEMS[p]]
+    fitting = [p for p, stages in PROBLEMS.items() if stage in stages]
+    row["存在问题"] = "；".join(kept) if kept else rng.choice(fitting)
+
+
+def _back_to_talks(row: Row) -> None:
+    """A project signed in Q4 as it stood at Q3: in talks, no dates, no capital in place yet."""
+    for column in DATE_COLUMNS:
+        row[column] = None
+    row["项目进度"] = "洽谈"
+    row["到位资金"] = None
+    if row["招商方式"] != FUND:
+        row["基金出资"] = None  # a co-investment is only committed once the agreement is signed
+
+
+def _replanned_amount(rng: random.Random, row: Row) -> float | None:
+    """A plausible Q3 计划总投资 15–40% off the year-end one, or None if this row cannot take one."""
+    year_end = float(row["计划总投资"])
+    change = rng.uniform(*REPLAN_CHANGE) * rng.choice((1, -1))
+    q3 = _nice_amount(year_end / (1 + change))
+    if not REPLAN_CHANGE[0] <= abs(year_end - q3) / q3 <= REPLAN_CHANGE[1] or q3 > 500_000:
+        return None
+    if q3 >= KEY_THRESHOLD and row["是否重点项目"] != "是":
+        return None
+    invested = row["到位资金"]
+    if not _is_blank(invested):
+        low, high = INVESTED_SHARE[str(row["项目进度"])]
+        if not q3 * low <= float(invested) <= q3 * high:
+            return None
+    return q3
+
+
+def _vanished_row(rng: random.Random, stage: str, brand: str, taken: set[str]) -> Row:
+    """A small project that was in the Q3 export but had dropped off the ledger by year end."""
+    industry = rng.choices(list(INDUSTRY_SHARES), list(INDUSTRY_SHARES.values()))[0]
+    kinds = TYPE_AFFINITY_BY_STAGE[stage]
+    kind = rng.choices(list(kinds), list(kinds.values()))[0]
+    outside = {s: w for s, w in SOURCE_SHARES.items() if s != "本镇"}
+    local = kind in ("增资扩产", "建新家") and rng.random() < 0.8
+    source = "本镇" if local else rng.choices(list(outside), list(outside.values()))[0]
+    planned = KEY_THRESHOLD
+    while planned >= KEY_THRESHOLD:
+        planned = _nice_amount(math.exp(rng.gauss(math.log(8000), 1.0)))
+    row: Row = {"industry": industry, "项目类型": kind, "brand": brand, "项目进度": stage}
+    row["投资方"] = _investor_name(rng, brand, source, industry, big=False)
+    row["项目名称"] = _project_name(rng, row, taken)
+    signed = Q3_AS_OF - dt.timedelta(days=rng.randint(20, 270)) if stage == "已签约" else None
+    channels = {c: w for c, w in CHANNEL_SHARES.items() if c not in (REFERRAL, FUND)}
+    channel = rng.choices(list(channels), list(channels.values()))[0]
+    row.update(
+        {
+            "所属行业": industry,
+            "投资方来源地": source,
+            "计划总投资": planned,
+            "到位资金": None if signed is None else round(planned * rng.uniform(*INVESTED_SHARE[stage]), 1),
+            "签约时间": signed,
+            "落地时间": None,
+            "动工时间": None,
+            "投产时间": None,
+            "责任单位": _department(rng, stage, 0 if signed is None else 1),
+            "是否重点项目": "否",
+            "招商方式": channel or None,
+            "引荐企业": None,
+            "基金出资": None,
+            "存在问题": None,
+            "解决措施": None,
+            "备注": None,
+        }
+    )
+    return row
+
+
+def _unused_brands(rng: random.Random, rows: list[Row], n: int) -> list[str]:
+    """Trade names that appear in no year-end project or investor name."""
+    names = "".join(str(r["项目名称"]) + str(r["投资方"]) for r in rows)
+    pairs = [a + b for a in BRAND_CHARS for b in BRAND_CHARS if a != b and a + b not in names]
+    return rng.sample(pairs, n)
+
+
+def _q3_rows(rng: random.Random, rows: list[Row]) -> list[Row]:
+    """Rewind year-end rows to 2023-09-30, with the deliberate changes listed by the Q3_* constants."""
+    signed_later = [i for i, r in enumerate(rows) if r["签约时间"] is not None and r["签约时间"] > Q3_AS_OF]
+    active_later = [i for i in signed_later if rows[i]["项目进度"] != "暂缓"]
+    in_talks = set(rng.sample(active_later, round(Q3_TALKS_SHARE * len(active_later))))
+    absent = set(signed_later) - in_talks
+
+    suspended = [i for i, r in enumerate(rows) if r["项目进度"] == "暂缓" and i not in absent]
+    # A project that moved on after Q3 was necessarily still active then; top up with recent stalls.
+    moved = [i for i in suspended if max(_present_dates(rows[i])) > Q3_AS_OF]
+    still = sorted(set(suspended) - set(moved), key=lambda i: max(_present_dates(rows[i])), reverse=True)
+    need = max(0, Q3_SUSPENDED - len(moved))
+    stalled_later = set(moved) | set(rng.sample(still[: 2 * need], min(need, len(still))))
+
+    latest_back_sign = Q3_AS_OF - dt.timedelta(days=30)
+    back_pool = [
+        i
+        for i, r in enumerate(rows)
+        if r["项目进度"] == "已签约"
+        and r["签约时间"] <= latest_back_sign
+        and float(r["到位资金"]) >= INVESTED_SHARE["已落地"][0] * float(r["计划总投资"])
+    ]
+    back = set(rng.sample(back_pool, Q3_BACK))
+
+    q3_rows: list[Row] = []
+    changed: set[int] = set()
+    for i, year_end in enumerate(rows):
+        if i in absent:
+            continue
+        row = dict(year_end)
+        if i in in_talks:
+            _back_to_talks(row)
+        elif i in back:
+            signed = row["签约时间"]
+            room = min(183, (Q3_AS_OF - signed).days)
+            row["落地时间"] = signed + dt.timedelta(days=rng.randint(30, room))
+            row["项目进度"] = "已落地"
+        elif _truncate_to_q3(row) or i in stalled_later:
+            row["项目进度"] = STAGE_BY_DATE_COUNT[len(_present_dates(row))]
+            planned, invested = float(row["计划总投资"]), float(year_end["到位资金"])
+            low, high = INVESTED_SHARE[str(row["项目进度"])]
+            if year_end["项目进度"] != "暂缓":
+                scaled = invested * rng.uniform(*ADVANCED_INVESTED_SCALE)
+                row["到位资金"] = math.floor(min(scaled, high * planned) * 10) / 10
+            elif not low * planned <= invested <= high * planned:
+                # Capital in place before the project stalled, at the level usual for its Q3 stage.
+                row["到位资金"] = round(planned * rng.uniform(low, high), 1)
+        if row["项目进度"] != year_end["项目进度"]:
+            changed.add(i)
+            _fit_problems(rng, row)
+            if len(_present_dates(row)) < 2 and row["责任单位"] not in DEPARTMENTS_EARLY:
+                row["责任单位"] = rng.choices(list(DEPARTMENTS_EARLY), list(DEPARTMENTS_EARLY.values()))[0]
+        q3_rows.append(row)
+
+    by_identity = {(r["项目名称"], r["投资方"]): r for r in q3_rows}
+    replan_pool = [i for i in range(len(rows)) if i not in changed | absent and _is_blank(rows[i]["基金出资"])]
+    replanned = 0
+    for i in rng.sample(replan_pool, len(replan_pool)):
+        row = by_identity[(rows[i]["项目名称"], rows[i]["投资方"])]
+        amount = _replanned_amount(rng, row)
+        if amount is not None:
+            row["计划总投资"] = amount
+            replanned += 1
+            if replanned == Q3_REPLANNED:
+                break
+
+    taken = {str(r["项目名称"]) for r in rows}
+    brands = _unused_brands(rng, rows, Q3_VANISHED)
+    for k, brand in enumerate(brands):
+        stage = ("洽谈", "已签约")[k % 2]
+        q3_rows.insert(rng.randint(0, len(q3_rows)), _vanished_row(rng, stage, brand, taken))
+    for number, row in enumerate(q3_rows, start=1):
+        row["序号"] = number
+    return q3_rows
+
+
+def generate_q3(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Return the projects as exported at 2023-09-30, derived from generate(seed) (amounts in 万元)."""
+    year_end, _ = generate(seed)
+    rows = [{c: None if _is_blank(v) else v for c, v in r.items()} for r in year_end.to_dict("records")]
+    # A separate stream, so the Q3 story never disturbs the year-end ledger drawn from `seed`.
+    rng = random.Random(f"{seed}-2023q3")
+    projects = pd.DataFrame([{c: row.get(c) for c in PROJECT_COLUMNS} for row in _q3_rows(rng, rows)])
+    for column in AMOUNT_COLUMNS:
+        projects[column] = projects[column].astype("float64")
+    return projects
+
+
 class _Formats:
     """The handful of cell styles a government office export uses."""
 
@@ -682,12 +885,14 @@ CENTERED = {
 }
 
 
-def _write_projects(book: xlsxwriter.Workbook, fmt: _Formats, projects: pd.DataFrame) -> None:
+def _write_projects(
+    book: xlsxwriter.Workbook, fmt: _Formats, projects: pd.DataFrame, title: str = PROJECT_TITLE
+) -> None:
     """Sheet 1: title lines, header, one row per project, 合计 and the signature line."""
     sheet = book.add_worksheet(PROJECT_SHEET)
     last = len(PROJECT_COLUMNS) - 1
     sheet.set_row(0, 32)
-    sheet.merge_range(0, 0, 0, last, PROJECT_TITLE, fmt.title)
+    sheet.merge_range(0, 0, 0, last, title, fmt.title)
     sheet.merge_range(1, 0, 1, 5, REPORTING_UNIT, fmt.left)
     sheet.merge_range(1, last - 1, 1, last, UNIT_LINE, fmt.right)
     header_row, first = 2, 3
@@ -757,20 +962,26 @@ def _write_instructions(book: xlsxwriter.Workbook, fmt: _Formats) -> None:
         sheet.write_string(offset, 0, line, fmt.plain)
 
 
-def write_workbook(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
-    """Write the sample ledger workbook to path and return the path."""
-    path = Path(path)
+def _new_book(path: Path, title: str, created: dt.datetime) -> xlsxwriter.Workbook:
+    """An empty workbook with the office's document properties (a fixed stamp keeps bytes stable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    projects, targets = generate(seed)
     book = xlsxwriter.Workbook(str(path))
     book.set_properties(
         {
-            "title": PROJECT_TITLE,
+            "title": title,
             "author": "古镇镇招商引资指挥部办公室",
             "company": "中山市古镇镇人民政府",
-            "created": CREATED,
+            "created": created,
         }
     )
+    return book
+
+
+def write_workbook(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
+    """Write the sample ledger workbook to path and return the path."""
+    path = Path(path)
+    projects, targets = generate(seed)
+    book = _new_book(path, PROJECT_TITLE, CREATED)
     fmt = _Formats(book)
     _write_projects(book, fmt, projects)
     _write_targets(book, fmt, targets)
@@ -779,13 +990,26 @@ def write_workbook(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
     return path
 
 
+def write_q3_workbook(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
+    """Write the 2023-09-30 export (project and instructions sheets, no targets) and return the path."""
+    path = Path(path)
+    book = _new_book(path, Q3_TITLE, CREATED_Q3)
+    fmt = _Formats(book)
+    _write_projects(book, fmt, generate_q3(seed), Q3_TITLE)
+    _write_instructions(book, fmt)
+    book.close()
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command line: write the sample workbook (default data/sample/sample_ledger.xlsx)."""
+    """Command line: write the year-end and the Q3 sample workbooks (default under data/sample/)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the .xlsx")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the year-end .xlsx")
+    parser.add_argument("--out-q3", type=Path, default=DEFAULT_OUT_Q3, help="where to write the 2023-09-30 .xlsx")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     args = parser.parse_args(argv)
     print(write_workbook(args.out, args.seed))
+    print(write_q3_workbook(args.out_q3, args.seed))
 
 
 if __name__ == "__main__":

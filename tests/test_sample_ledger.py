@@ -288,3 +288,199 @@ def test_workbook_bytes_are_stable(tmp_path) -> None:
     first = sl.write_workbook(tmp_path / "a.xlsx").read_bytes()
     second = sl.write_workbook(tmp_path / "b.xlsx").read_bytes()
     assert first == second
+
+
+# The Q3 export (2023-09-30), derived from the same projects as the year-end ledger.
+
+Q3_AS_OF = dt.date(2023, 9, 30)
+Identity = tuple[str, str]
+Pairs = tuple[dict[Identity, pd.Series], dict[Identity, pd.Series]]  # (at Q3, at year end)
+
+
+@pytest.fixture(scope="module")
+def q3() -> pd.DataFrame:
+    return sl.generate_q3()
+
+
+def _by_identity(frame: pd.DataFrame) -> dict[Identity, pd.Series]:
+    return {(row["项目名称"], row["投资方"]): row for _, row in frame.iterrows()}
+
+
+@pytest.fixture(scope="module")
+def pairs(projects: pd.DataFrame, q3: pd.DataFrame) -> Pairs:
+    return _by_identity(q3), _by_identity(projects)
+
+
+def _moved(pairs: Pairs, direction: int) -> set[Identity]:
+    """Projects in both exports whose (non-暂缓) stage went up (+1) or down (-1) since Q3."""
+    at_q3, at_year_end = pairs
+    return {
+        key
+        for key in at_q3.keys() & at_year_end.keys()
+        if "暂缓" not in (at_q3[key]["项目进度"], at_year_end[key]["项目进度"])
+        and (LADDER[at_year_end[key]["项目进度"]] - LADDER[at_q3[key]["项目进度"]]) * direction > 0
+    }
+
+
+def test_q3_columns_numbering_and_identities(q3: pd.DataFrame) -> None:
+    assert list(q3.columns) == list(sl.PROJECT_COLUMNS)
+    assert list(q3["序号"]) == list(range(1, len(q3) + 1))
+    assert q3["项目名称"].is_unique
+    assert not q3.duplicated(["项目名称", "投资方"]).any()
+
+
+def test_q3_dates_on_or_before_cutoff_ordered_and_match_stage(q3: pd.DataFrame) -> None:
+    dates = [d for c in sl.DATE_COLUMNS for d in q3[c] if d is not None]
+    assert max(dates) <= Q3_AS_OF
+    test_dates_are_ordered_with_gaps_of_one_to_six_months(q3)
+    test_dates_filled_exactly_up_to_stage(q3)
+
+
+def test_q3_amounts_key_flags_and_capital(q3: pd.DataFrame) -> None:
+    test_capital_in_place_within_stage_share_and_never_above_plan(q3)
+    test_amounts_are_rounded(q3)
+    assert (q3.loc[q3["计划总投资"] >= 50_000, "是否重点项目"] == "是").all()
+    assert (q3["存在问题"].notna() == q3["解决措施"].notna()).all()
+
+
+def test_q3_referrers_are_firms_already_in_the_ledger(q3: pd.DataFrame) -> None:
+    referral = q3["招商方式"] == sl.REFERRAL
+    assert (q3["引荐企业"].notna() == referral).all()
+    assert set(q3.loc[referral, "引荐企业"]) <= set(q3["投资方"])
+
+
+def test_unchanged_projects_keep_stage_dates_and_descriptions(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    for key in at_q3.keys() & at_year_end.keys():
+        before, after = at_q3[key], at_year_end[key]
+        for column in ("所属行业", "项目类型", "投资方来源地", "是否重点项目", "招商方式", "引荐企业"):
+            assert before[column] == after[column] or (_blank(before[column]) and _blank(after[column])), key
+        if before["项目进度"] == after["项目进度"]:
+            assert [before[c] for c in sl.DATE_COLUMNS] == [after[c] for c in sl.DATE_COLUMNS], key
+
+
+def test_advanced_projects_show_only_their_dates_up_to_q3(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    advanced = _moved(pairs, +1)
+    assert len(advanced) >= 10
+    for key in advanced:
+        before, after = at_q3[key], at_year_end[key]
+        expected = [d if d is not None and d <= Q3_AS_OF else None for d in (after[c] for c in sl.DATE_COLUMNS)]
+        assert [before[c] for c in sl.DATE_COLUMNS] == expected, key
+        if not _blank(before["到位资金"]):
+            assert before["到位资金"] <= after["到位资金"], key
+    # A project already listed at Q3 that reached a milestone in Oct–Dec advanced, or stalled after it.
+    q4_dated = {k for k, r in at_year_end.items() if any(r[c] is not None and r[c] > Q3_AS_OF for c in sl.DATE_COLUMNS)}
+    listed = q4_dated & at_q3.keys()
+    assert listed
+    assert all(k in advanced or at_year_end[k]["项目进度"] == "暂缓" for k in listed)
+
+
+def test_new_projects_were_all_signed_after_q3(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    new = at_year_end.keys() - at_q3.keys()
+    assert len(new) >= 5
+    assert all(at_year_end[k]["签约时间"] > Q3_AS_OF for k in new)
+    # About half of the Q4 signings were already in talks at Q3.
+    signed_q4 = {k for k, r in at_year_end.items() if r["签约时间"] is not None and r["签约时间"] > Q3_AS_OF}
+    in_talks = signed_q4 & at_q3.keys()
+    assert all(at_q3[k]["项目进度"] == "洽谈" for k in in_talks)
+    assert 0.3 <= len(in_talks) / len(signed_q4) <= 0.7
+
+
+def test_suspended_since_q3(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    both = at_q3.keys() & at_year_end.keys()
+    suspended = {k for k in both if at_year_end[k]["项目进度"] == "暂缓" and at_q3[k]["项目进度"] != "暂缓"}
+    assert len(suspended) == sl.Q3_SUSPENDED == 4
+    resumed = {k for k in both if at_q3[k]["项目进度"] == "暂缓" and at_year_end[k]["项目进度"] != "暂缓"}
+    assert not resumed
+
+
+def test_projects_that_went_back(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    back = _moved(pairs, -1)
+    assert len(back) == sl.Q3_BACK == 2
+    for key in back:
+        assert (at_q3[key]["项目进度"], at_year_end[key]["项目进度"]) == ("已落地", "已签约")
+        assert at_q3[key]["签约时间"] == at_year_end[key]["签约时间"]
+        assert at_q3[key]["落地时间"] is not None and at_year_end[key]["落地时间"] is None
+
+
+def test_planned_investment_revised_for_a_few_projects(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    both = at_q3.keys() & at_year_end.keys()
+    revised = {k for k in both if at_q3[k]["计划总投资"] != at_year_end[k]["计划总投资"]}
+    assert len(revised) == sl.Q3_REPLANNED == 5
+    for key in revised:
+        before, after = at_q3[key]["计划总投资"], at_year_end[key]["计划总投资"]
+        assert 0.15 <= abs(after - before) / before <= 0.40, key
+    directions = {at_year_end[k]["计划总投资"] > at_q3[k]["计划总投资"] for k in revised}
+    assert directions == {True, False}
+
+
+def test_vanished_projects_were_early_stage(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    vanished = at_q3.keys() - at_year_end.keys()
+    assert len(vanished) == sl.Q3_VANISHED == 3
+    assert {at_q3[k]["项目进度"] for k in vanished} <= {"洽谈", "已签约"}
+    year_end_investors = {investor for _, investor in at_year_end}
+    assert not {investor for _, investor in vanished} & year_end_investors
+
+
+def test_key_projects_stalled_across_the_quarter(pairs: Pairs) -> None:
+    at_q3, at_year_end = pairs
+    both = at_q3.keys() & at_year_end.keys()
+    stalled = {
+        k for k in both if at_year_end[k]["是否重点项目"] == "是" and at_q3[k]["项目进度"] == at_year_end[k]["项目进度"]
+    }
+    assert len(stalled) >= 6
+    with_problems = {k for k in stalled if at_q3[k]["存在问题"] and at_year_end[k]["存在问题"]}
+    assert len(with_problems) >= 3
+
+
+def test_q3_problems_fit_the_q3_stage(q3: pd.DataFrame) -> None:
+    for text, stage in zip(q3["存在问题"], q3["项目进度"], strict=True):
+        if text:
+            assert all(stage in sl.PROBLEMS[problem] for problem in text.split("；")), (text, stage)
+
+
+def test_q3_deterministic_per_seed() -> None:
+    pd.testing.assert_frame_equal(sl.generate_q3(7), sl.generate_q3(7))
+    assert not sl.generate_q3(7).equals(sl.generate_q3(8))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 11, 42])
+def test_q3_core_invariants_hold_for_other_seeds(seed: int) -> None:
+    q3 = sl.generate_q3(seed)
+    projects, _ = sl.generate(seed)
+    test_dates_filled_exactly_up_to_stage(q3)
+    test_capital_in_place_within_stage_share_and_never_above_plan(q3)
+    assert max(d for c in sl.DATE_COLUMNS for d in q3[c] if d is not None) <= Q3_AS_OF
+    pairs = (_by_identity(q3), _by_identity(projects))
+    assert len(_moved(pairs, +1)) >= 10 and len(_moved(pairs, -1)) == sl.Q3_BACK
+    assert len(pairs[0].keys() - pairs[1].keys()) == sl.Q3_VANISHED
+
+
+def test_q3_workbook_round_trip(tmp_path, q3: pd.DataFrame) -> None:
+    path = sl.write_q3_workbook(tmp_path / "q3.xlsx")
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["项目储备台账", "填表说明"]
+    rows = book.get_sheet_by_name("项目储备台账").to_python(skip_empty_area=False)
+    assert rows[0][0] == "古镇镇招商引资项目储备台账（截至2023年9月30日）"
+    assert rows[1][0] == "填报单位：古镇镇招商引资指挥部办公室"
+    assert "单位：万元" in rows[1]
+    assert rows[2] == list(sl.PROJECT_COLUMNS)
+    body, total, footer = rows[3:-2], rows[-2], rows[-1]
+    assert len(body) == len(q3)
+    assert total[1] == "合计" and footer[0] == "填表人：李敏    审核人：陈志强"
+    for column in sl.TOTALLED_COLUMNS:
+        col = sl.PROJECT_COLUMNS.index(column)
+        assert total[col] == pytest.approx(sum(r[col] for r in body if r[col] != ""), abs=0.05)
+        assert total[col] == pytest.approx(q3[column].sum(), abs=0.05)
+
+
+def test_q3_workbook_bytes_are_stable(tmp_path) -> None:
+    first = sl.write_q3_workbook(tmp_path / "a.xlsx").read_bytes()
+    second = sl.write_q3_workbook(tmp_path / "b.xlsx").read_bytes()
+    assert first == second

@@ -11,20 +11,24 @@ from analytics.store.imports import import_bytes
 from analytics.store.snapshots import archived_uploads, store_snapshot
 
 SAMPLE_LEDGER = REPO_ROOT / "data" / "sample" / "sample_ledger.xlsx"
+# The same office's export three months earlier, so "since the last meeting" and stalled projects
+# have something to show on a first run. Imported first: the year-end file is the active snapshot.
+SAMPLE_LEDGER_Q3 = REPO_ROOT / "data" / "sample" / "sample_ledger_2023q3.xlsx"
+SAMPLES = (SAMPLE_LEDGER_Q3, SAMPLE_LEDGER)
 
 
-def ensure_seeded(db: str | Path | None = None, sample: Path | None = None) -> bool:
-    """Create the database from the sample ledger when the file does not exist yet; return whether it did.
+def ensure_seeded(db: str | Path | None = None, samples: tuple[Path, ...] = SAMPLES) -> bool:
+    """Create the database from the sample ledgers when the file does not exist yet; return whether it did.
 
     An existing database is never touched, even when empty: its owner may have emptied it on purpose.
     """
     path = database_path(db)
     if path.exists():
         return False
-    sample = sample or SAMPLE_LEDGER
     con = connect(path)
     try:
-        import_bytes(con, sample.read_bytes(), sample.name, who="sample", archive=archive_dir(path))
+        for sample in samples:
+            import_bytes(con, sample.read_bytes(), sample.name, who="sample", archive=archive_dir(path))
     except BaseException:
         con.close()
         path.unlink(missing_ok=True)  # no half-made database left behind for the next start to trust

@@ -24,5 +24,6 @@ def projects(as_of: str = "2023-12-31") -> pd.DataFrame:
     frame = pd.DataFrame(ROWS, columns=COLUMNS)
     for column in ("signed_date", "landed_date", "construction_date", "production_date"):
         frame[column] = pd.to_datetime(frame[column])
+    frame["investor"] = frame["project_name"] + "投资公司"
     frame["as_of"] = pd.Timestamp(as_of)
     return frame

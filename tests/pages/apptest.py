@@ -16,3 +16,7 @@ def open_page(page: str, **query: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     return at.switch_page(f"pages/{page}.py").run()
+
+
+# The active snapshot as the dashboard picks it (newest as_of), for tests that count straight from tables.
+ACTIVE = "(SELECT snapshot_id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1)"

@@ -25,24 +25,25 @@ def test_snapshot_list_shows_who_and_when(sample_db: Path) -> None:
     at = open_page("data")
     assert not at.exception
     table = at.dataframe[-1].value
-    assert list(table["快照"]) == [second, 1]  # newest as_of first
-    assert list(table["导入人"]) == ["王芳", "sample"]
-    assert list(table["当前"]) == [True, False]
+    # The sample seeds two snapshots (2023-09-30 as 1, 2023-12-31 as 2); newest as_of first.
+    assert list(table["快照"]) == [second, 2, 1]
+    assert list(table["导入人"]) == ["王芳", "sample", "sample"]
+    assert list(table["当前"]) == [True, False, False]
     assert list(table["项目数"])[0] == 5
 
 
 def test_roll_back_and_forward(sample_db: Path) -> None:
     second = _add_second_snapshot(sample_db)
     at = open_page("data")
-    at.selectbox(key="snapshot_pick").set_value(1)
+    at.selectbox(key="snapshot_pick").set_value(2)
     at.button(key="make_active").click().run()
     assert not at.exception
     con = connect(sample_db)
-    assert active_snapshot_id(con) == 1
+    assert active_snapshot_id(con) == 2
     con.close()
-    assert "快照 1" in at.caption[0].value
+    assert "快照 2" in at.caption[0].value
     overview = open_page("overview")
-    assert "数据截至 2023-12-31（快照 1" in overview.caption[0].value
+    assert "数据截至 2023-12-31（快照 2" in overview.caption[0].value
 
     at.button(key="back_to_newest").click().run()
     con = connect(sample_db)

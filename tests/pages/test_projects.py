@@ -6,13 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import ACTIVE, open_page
 
 
 def _first_key_project(db: Path) -> tuple[str, str, int]:
     with duckdb.connect(str(db)) as con:
         return con.execute(
-            "SELECT project_name, investor, source_row FROM projects WHERE is_key ORDER BY investment_wan DESC LIMIT 1"
+            f"SELECT project_name, investor, source_row FROM projects WHERE snapshot_id = {ACTIVE} AND is_key ORDER BY investment_wan DESC LIMIT 1"
         ).fetchone()
 
 
@@ -29,7 +29,7 @@ def test_search_filter_and_detail(sample_db: Path) -> None:
     at.text_input(key="project_search").input("").run()
     at.toggle(key="f_key_only").set_value(True).run()
     with duckdb.connect(str(sample_db)) as con:
-        keys = con.execute("SELECT count(*) FROM projects WHERE is_key").fetchone()[0]
+        keys = con.execute(f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND is_key").fetchone()[0]
     assert len(at.dataframe[0].value) == keys < total
 
 
@@ -37,6 +37,8 @@ def test_stage_filter_and_export_button(sample_db: Path) -> None:
     at = open_page("projects")
     at.multiselect(key="f_stage").set_value(["production"]).run()
     with duckdb.connect(str(sample_db)) as con:
-        producing = con.execute("SELECT count(*) FROM projects WHERE stage = 'production'").fetchone()[0]
+        producing = con.execute(
+            f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND stage = 'production'"
+        ).fetchone()[0]
     assert len(at.dataframe[0].value) == producing
     assert at.get("download_button")[0].proto.label == "导出当前清单（Excel）"

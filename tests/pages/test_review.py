@@ -6,13 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import ACTIVE, open_page
 
 
 def _signed_in(path: Path, year: int, industry: str | None = None) -> int:
     """Count straight from the table, independently of analytics.metrics."""
     with duckdb.connect(str(path)) as con:
-        sql = "SELECT count(*) FROM projects WHERE year(signed_date) = ?"
+        sql = f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND year(signed_date) = ?"
         params: list = [year]
         if industry:
             sql += " AND industry = ?"
@@ -50,7 +50,7 @@ def test_industry_filter_and_year_change_the_numbers(sample_db: Path) -> None:
 def test_key_projects_table_lists_every_key_project(sample_db: Path) -> None:
     at = open_page("review")
     with duckdb.connect(str(sample_db)) as con:
-        keys = con.execute("SELECT count(*) FROM projects WHERE is_key").fetchone()[0]
+        keys = con.execute(f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND is_key").fetchone()[0]
     table = at.dataframe[-1].value
     assert len(table) == keys
     assert {"存在问题", "解决措施", "停滞"} <= set(table.columns)
