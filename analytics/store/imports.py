@@ -8,10 +8,19 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.ingest.errors import Issue
-from analytics.ingest.ledger import LedgerRead, read_ledger
+from analytics.ingest.errors import ImportRejected, Issue
+from analytics.ingest.ledger import LedgerRead, read_grids, read_ledger
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
-from analytics.store.snapshots import Stored, sha256, snapshot_for_hash, snapshot_info, store_snapshot
+from analytics.ingest.targets import read_targets
+from analytics.store.snapshots import (
+    Stored,
+    current_user,
+    sha256,
+    snapshot_for_hash,
+    snapshot_info,
+    store_snapshot,
+)
+from analytics.store.targets import save_targets
 
 
 @dataclass
@@ -67,7 +76,55 @@ def import_bytes(
     ledger = read_ledger(data, file_name, overrides=overrides, max_bytes=max_bytes)
     resolved, source = resolve_as_of(ledger, as_of)
     stored: Stored = store_snapshot(con, ledger, data, resolved, source, who, overrides, archive)
+    target_issues = import_target_sheets(con, ledger, who or current_user())
     return ImportOutcome(
         stored.snapshot_id, stored.duplicate, resolved, ledger.rows_read, ledger.rows_imported,
-        ledger.rows_rejected, ledger.issues,
+        ledger.rows_rejected, ledger.issues + target_issues,
     )  # fmt: skip
+
+
+def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who: str) -> list[Issue]:
+    """Store the targets sheet(s) of a ledger workbook (目标 / 2024年目标), reporting what was done."""
+    issues: list[Issue] = []
+    for plan in ledger.sheets:
+        if plan.role != "targets":
+            continue
+        try:
+            found = read_targets(plan.grid, ledger.file_name)
+        except ImportRejected as exc:
+            issues.append(Issue(plan.grid.name, None, None, "warning", f"目标表未导入：{exc.reason}"))
+            continue
+        issues.extend(found.issues)
+        if found.year is None:
+            issues.append(Issue(plan.grid.name, None, None, "warning", "目标表未写明年度（如「2024年目标」），未导入"))
+            continue
+        changed = save_targets(con, found.year, found.values, who, f"import:{ledger.file_name}", replace=True)
+        issues.append(
+            Issue(
+                plan.grid.name,
+                None,
+                None,
+                "info",
+                f"已导入 {found.year} 年目标 {len(found.values)} 项（变更 {changed} 项）",
+            )
+        )
+    return issues
+
+
+def import_targets_file(
+    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, who: str, year: int | None = None
+) -> tuple[int, int, list[Issue]]:
+    """Store a separate targets file's first targets table; return (year, values stored, issues)."""
+    _fmt, grids = read_grids(data, file_name)
+    last_error: ImportRejected | None = None
+    for grid in grids:
+        try:
+            found = read_targets(grid, file_name, year)
+        except ImportRejected as exc:
+            last_error = exc
+            continue
+        if found.year is None:
+            raise ImportRejected(file_name, "目标表未写明年度，请用 --year 指定", sheet=grid.name)
+        save_targets(con, found.year, found.values, who, f"import:{file_name}", replace=True)
+        return found.year, len(found.values), found.issues
+    raise last_error or ImportRejected(file_name, "文件中没有工作表")

@@ -62,3 +62,27 @@ CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+
+-- Targets are the meeting's decisions, not ledger data: one current value per year × industry × measure,
+-- with every change kept in target_changes (who, when, old, new). industry 'total' is an entered town total.
+CREATE TABLE IF NOT EXISTS targets (
+    year       INTEGER NOT NULL,
+    industry   VARCHAR NOT NULL,
+    measure    VARCHAR NOT NULL,
+    value      DOUBLE NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR NOT NULL,
+    source     VARCHAR NOT NULL,
+    PRIMARY KEY (year, industry, measure)
+);
+
+CREATE TABLE IF NOT EXISTS target_changes (
+    changed_at TIMESTAMP NOT NULL,
+    changed_by VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    industry   VARCHAR NOT NULL,
+    measure    VARCHAR NOT NULL,
+    old_value  DOUBLE,
+    new_value  DOUBLE,
+    source     VARCHAR NOT NULL
+);

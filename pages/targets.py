@@ -1,0 +1,179 @@
+"""年度目标 Targets: progress against the year's targets, editing them, and what changed since last meeting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts import targets as charts
+from analytics.i18n import label
+from analytics.metrics import changes as change_metrics
+from analytics.metrics import review
+from analytics.metrics import targets as metrics
+from analytics.metrics.history import stage_history
+from analytics.store.snapshots import current_user, list_snapshots
+from analytics.store.targets import load_targets, save_targets, target_changes, target_years
+from analytics.theme import percent
+from analytics.vocabulary import INDUSTRIES
+from pages.context import connection, page_context, snapshot_caption
+from pages.project_table import project_table
+
+
+@st.cache_data(show_spinner=False)
+def _projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
+    return review.snapshot_projects(connection(), snapshot_id, industries)
+
+
+@st.cache_data(show_spinner=False)
+def _history(snapshot_id: int) -> pd.DataFrame:
+    return stage_history(connection(), snapshot_id)
+
+
+def _default_year(as_of, years: list[int]) -> int:  # noqa: ANN001
+    """The latest year with targets up to next year; else the year after the last complete one."""
+    candidates = [y for y in years if y <= as_of.year + 1]
+    return max(candidates) if candidates else review.default_year(as_of) + 1
+
+
+def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
+    frame = progress[progress["target"].notna()].copy()
+    frame["scope"] = frame["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
+    frame["measure_name"] = frame["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
+    money = frame["measure"] == "signed_investment_wan"
+    for column in ("target", "actual", "gap", "projection"):
+        frame[column] = frame[column].where(~money, frame[column] / 10_000).round(2)
+    frame["completion"] = frame["completion"].map(percent)
+    frame["status"] = frame["status"].map(lambda s: ctx.t(f"targets.status.{s}") if isinstance(s, str) else "—")
+    shown = frame[["scope", "measure_name", "target", "actual", "completion", "gap", "projection", "status"]]
+    st.dataframe(
+        shown.rename(columns=lambda c: ctx.t(f"targets.col.{c}")),
+        hide_index=True,
+        width="stretch",
+        key="pace_table",
+    )
+
+
+def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
+    """The analyst edits the year's targets in a grid; each saved change is logged with who and when."""
+    measures = list(metrics.MEASURES)
+    scopes = [*INDUSTRIES, "total"]
+    wide = (
+        targets.pivot(index="industry", columns="measure", values="value").reindex(index=scopes, columns=measures)
+        if not targets.empty
+        else pd.DataFrame(index=scopes, columns=measures, dtype=float)
+    )
+    wide.index = [label("industry", "all" if s == "total" else s, ctx.lang) for s in scopes]
+    wide.columns = [ctx.t(f"targets.measure.{m}") for m in measures]
+    edited = st.data_editor(wide, key=f"targets_editor_{year}", width="stretch", num_rows="fixed")
+    st.caption(ctx.t("targets.total_rule"))
+    who = st.text_input(ctx.t("data.who"), value=current_user(), key="targets_who")
+    if st.button(ctx.t("targets.save"), type="primary", key="targets_save"):
+        values = edited.copy()
+        values.index, values.columns = scopes, measures
+        long = values.stack(future_stack=True).rename("value").reset_index()
+        long.columns = ["industry", "measure", "value"]
+        changed = save_targets(connection(), year, long, who or current_user(), "editor", replace=True)
+        st.success(ctx.t("targets.saved", n=changed))
+        st.cache_data.clear()
+        st.rerun()
+    log = target_changes(connection(), year)
+    if not log.empty:
+        with st.expander(ctx.t("targets.log", n=len(log))):
+            log["industry"] = log["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
+            log["measure"] = log["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
+            st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
+
+
+def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
+    st.header(ctx.t("targets.changes"))
+    snapshots = list_snapshots(connection())
+    active = snapshots[snapshots["snapshot_id"] == ctx.snapshot_id].iloc[0]
+    earlier = snapshots[(snapshots["as_of"] <= active["as_of"]) & (snapshots["snapshot_id"] != ctx.snapshot_id)]
+    if earlier.empty:
+        st.info(ctx.t("targets.no_earlier"))
+    else:
+        describe = {
+            r.snapshot_id: f"#{r.snapshot_id} · {r.as_of:%Y-%m-%d} · {r.file_name}" for r in earlier.itertuples()
+        }
+        base = st.selectbox(ctx.t("targets.compare_with"), list(describe), format_func=describe.get, key="compare_with")
+        found = change_metrics.compare(_projects(int(base), ctx.industries), projects)
+        counts = st.columns(len(change_metrics.KINDS))
+        for column, kind in zip(counts, change_metrics.KINDS, strict=True):
+            column.metric(ctx.t(f"targets.change.{kind}"), len(found[kind]), border=True)
+        for kind in change_metrics.KINDS:
+            if not found[kind].empty:
+                with st.expander(f"{ctx.t(f'targets.change.{kind}')}（{len(found[kind])}）"):
+                    extra = ["stage_before"] if "stage_before" in found[kind] else []
+                    if kind == "investment_changed":
+                        extra = ["investment_wan_before", "investment_delta"]
+                    project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
+    stalled = review.key_projects(projects, _history(ctx.snapshot_id))
+    stalled = stalled[stalled["stalled"]]
+    st.subheader(ctx.t("targets.stalled", n=len(stalled)))
+    if stalled.empty:
+        st.caption(ctx.t("targets.stalled_none"))
+    else:
+        project_table(ctx, stalled, key="stalled_projects", extra_columns=["stalled_days", "problems", "measures"])
+
+
+ctx = page_context()
+if ctx.snapshot_id is None:
+    snapshot_caption(ctx)
+    st.stop()
+con = connection()
+as_of = ctx.snapshot["as_of"]
+years = target_years(con)
+default = _default_year(as_of, years)
+choices = sorted(set(years) | {default, as_of.year})
+year = st.sidebar.selectbox(
+    ctx.t("targets.year"), choices[::-1], index=choices[::-1].index(default), key="targets_year"
+)
+st.title(ctx.t("targets.header", year=year))
+snapshot_caption(ctx)
+
+targets = load_targets(con, year)
+projects = _projects(ctx.snapshot_id, ctx.industries)
+progress = metrics.progress(targets, projects, year, as_of)
+progress = progress[progress["industry"].isin([*ctx.industries, "total"])]
+elapsed = metrics.elapsed_share(year, as_of)
+st.markdown(ctx.t("targets.elapsed", share=percent(elapsed), as_of=as_of))
+
+if targets.empty:
+    st.info(ctx.t("targets.none", year=year))
+else:
+    total_rows = metrics.town_targets(targets)
+    source = total_rows[total_rows["industry"] == "total"]["total_source"].unique().tolist()
+    st.caption(ctx.t("targets.total_entered") if "entered" in source else ctx.t("targets.total_summed"))
+    if elapsed == 0:
+        st.info(ctx.t("targets.not_started", year=year))
+    cols = st.columns(2)
+    for i, measure in enumerate(metrics.MEASURES):
+        with cols[i % 2]:
+            st.plotly_chart(charts.bullets(progress, measure, ctx.lang), key=f"bullet_{measure}", width="stretch")
+    _pace_table(ctx, progress)
+
+    measure = st.selectbox(
+        ctx.t("targets.curve_measure"), metrics.MEASURES, format_func=lambda m: ctx.t(f"targets.measure.{m}"),
+        key="curve_measure",
+    )  # fmt: skip
+    monthly = metrics.cumulative_against_target(projects, targets, year, measure)
+    monthly = monthly[monthly["industry"].isin(ctx.industries)]
+    st.plotly_chart(
+        charts.cumulative_against_target(monthly, measure, year, ctx.lang), key="target_curve", width="stretch"
+    )
+
+    st.subheader(ctx.t("targets.coverage"))
+    coverage = metrics.pipeline_coverage(projects, progress)
+    coverage = coverage[coverage["industry"].isin([*ctx.industries, "total"])].copy()
+    coverage["industry"] = coverage["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
+    coverage["negotiating_wan"] = (coverage["negotiating_wan"] / 10_000).round(2)
+    coverage["gap_wan"] = (coverage["gap_wan"] / 10_000).round(2)
+    coverage["coverage"] = coverage["coverage"].map(lambda c: "—" if pd.isna(c) else f"{c:.1f}×")
+    st.dataframe(coverage.rename(columns=lambda c: ctx.t(f"targets.cov.{c}")), hide_index=True, width="stretch",
+                 key="coverage_table")  # fmt: skip
+    st.caption(ctx.t("targets.coverage_help"))
+
+with st.expander(ctx.t("targets.edit", year=year), expanded=targets.empty):
+    _editor(ctx, year, targets)
+
+_changes(ctx, projects)

@@ -1,0 +1,96 @@
+"""Golden numbers for target progress, pipeline coverage and snapshot changes (worked out by hand)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.metrics import changes, targets
+from tests.metrics.fixture_projects import projects
+
+TARGETS = pd.DataFrame(
+    [
+        ("lighting", "signed_count", 4.0),
+        ("lighting", "signed_investment_wan", 56000.0),
+        ("new_it", "signed_count", 1.0),
+        ("total", "signed_count", 10.0),
+    ],
+    columns=["industry", "measure", "value"],
+)
+
+
+def test_elapsed_share() -> None:
+    assert targets.elapsed_share(2024, date(2023, 12, 31)) == 0.0
+    assert targets.elapsed_share(2024, date(2024, 7, 1)) == pytest.approx(183 / 366)
+    assert targets.elapsed_share(2023, date(2023, 12, 31)) == 1.0
+    assert targets.elapsed_share(2023, date(2024, 1, 9)) == 1.0
+
+
+def test_progress_at_year_end() -> None:
+    p = targets.progress(TARGETS, projects(), 2023, date(2023, 12, 31)).set_index(["industry", "measure"])
+    row = p.loc[("lighting", "signed_count")]
+    assert (row["target"], row["actual"], row["completion"], row["gap"]) == (4.0, 2.0, 0.5, 2.0)
+    assert row["status"] == "behind"  # half done with the whole year gone
+    assert p.loc[("lighting", "signed_investment_wan"), "actual"] == 28000.0
+    assert p.loc[("new_it", "signed_count"), "status"] == "on_track"  # 1 of 1: pace 1.0
+    total = p.loc[("total", "signed_count")]
+    assert (total["target"], total["actual"], total["total_source"]) == (10.0, 4.0, "entered")
+    # No landed target anywhere: no target, no status.
+    assert np.isnan(p.loc[("total", "landed_count"), "target"])
+    assert p.loc[("total", "landed_count"), "status"] is None
+    assert p.loc[("total", "landed_count"), "actual"] == 3.0
+
+
+def test_pace_and_projection_mid_year() -> None:
+    as_of = date(2023, 7, 2)  # day 183 of 365
+    p = targets.progress(TARGETS, projects(), 2023, as_of).set_index(["industry", "measure"])
+    row = p.loc[("lighting", "signed_count")]
+    assert row["pace"] == pytest.approx(0.5 / (183 / 365))
+    assert row["status"] == "on_track"
+    assert row["projection"] == pytest.approx(2 / (183 / 365))
+    # Town signed investment target is the sum of industries (only lighting has one): 56000.
+    assert p.loc[("total", "signed_investment_wan"), "target"] == 56000.0
+    assert p.loc[("total", "signed_investment_wan"), "total_source"] == "sum"
+
+
+def test_pipeline_coverage() -> None:
+    p = targets.progress(TARGETS, projects(), 2023, date(2023, 12, 31))
+    cov = targets.pipeline_coverage(projects(), p).set_index("industry")
+    # Lighting: P3 (5000) in talks behind a gap of 56000 - 28000 = 28000.
+    assert cov.loc["lighting", "negotiating_wan"] == 5000.0
+    assert cov.loc["lighting", "coverage"] == pytest.approx(5000 / 28000)
+    # Town: signed 90500 already beats 56000, so there is no gap to cover.
+    assert cov.loc["total", "gap_wan"] == 0.0
+    assert np.isnan(cov.loc["total", "coverage"])
+
+
+def test_cumulative_against_target_line() -> None:
+    curve = targets.cumulative_against_target(projects(), TARGETS, 2023, "signed_count")
+    lighting = curve[curve["industry"] == "lighting"].set_index("month")
+    assert lighting.loc[5, "actual"] == 1 and lighting.loc[12, "actual"] == 2  # P2 in May, P8 on 31 Dec
+    assert lighting.loc[6, "target_line"] == pytest.approx(2.0)  # 4 × 6/12
+    assert curve[curve["industry"] == "new_energy"]["target_line"].isna().all()
+
+
+def test_changes_between_snapshots() -> None:
+    before = projects()
+    after = projects().set_index("project_key")
+    after.loc["p2", "stage"] = "landed"
+    after.loc["p4", "stage"] = "landed"
+    after.loc["p6", "stage"] = "suspended"
+    after.loc["p8", "investment_wan"] = 9000.0  # +1000 = 12.5%: reported
+    after.loc["p1", "investment_wan"] = 105000.0  # +5%: below the 10% threshold
+    after = after.drop(index="p3").reset_index()
+    new = after.iloc[[0]].assign(project_key="p9", project_name="P9")
+    found = changes.compare(before, pd.concat([after, new], ignore_index=True))
+    assert found["new"]["project_key"].tolist() == ["p9"]
+    assert found["vanished"]["project_key"].tolist() == ["p3"]
+    assert found["advanced"]["project_key"].tolist() == ["p2"]
+    assert found["regressed"]["project_key"].tolist() == ["p4"]
+    assert found["suspended"]["project_key"].tolist() == ["p6"]
+    money = found["investment_changed"].set_index("project_key")
+    assert money.index.tolist() == ["p8"]
+    assert money.loc["p8", "investment_delta"] == 1000.0

@@ -1,0 +1,76 @@
+"""AppTest of the targets page: progress shown, editing saved and logged, changes since an earlier snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.pages.apptest import open_page
+
+
+def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None:
+    at = open_page("targets")
+    assert not at.exception
+    assert at.title[0].value == "2024 年目标"
+    assert any("尚未开始" in i.value for i in at.info)
+    # The pace table: 4 industries and the town, 5 measures each, all "not started" yet.
+    pace = at.dataframe[0].value
+    assert len(pace) == 25
+    assert set(pace["进度"]) == {"未开始"}
+    assert pace[(pace["产业"] == "灯饰照明") & (pace["指标"] == "签约项目数")]["完成"].tolist() == [0.0]
+
+
+def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
+    at = open_page("targets")
+    with duckdb.connect(str(sample_db)) as con:
+        before = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
+        ).fetchone()[0]
+    # What st.data_editor stores when a cell is edited: row 0 is 灯饰照明.
+    at.session_state["targets_editor_2024"] = {
+        "edited_rows": {0: {"签约项目数": before + 5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.text_input(key="targets_who").input("陈志强")
+    at.button(key="targets_save").click().run()
+    assert not at.exception
+    with duckdb.connect(str(sample_db)) as con:
+        value, who = con.execute(
+            "SELECT value, updated_by FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
+        ).fetchone()
+        log = con.execute(
+            "SELECT changed_by, old_value, new_value, source FROM target_changes WHERE changed_by = '陈志强'"
+        ).fetchall()
+    assert (value, who) == (before + 5, "陈志强")
+    assert log == [("陈志强", before, before + 5, "editor")]
+
+
+def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
+    at = open_page("targets")
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    # Counted straight from the table by project identity: Q3 sample (snapshot 1) against year end (2).
+    with duckdb.connect(str(sample_db)) as con:
+        new, vanished, suspended = con.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM projects b WHERE b.snapshot_id = 2 AND b.project_key NOT IN
+                 (SELECT project_key FROM projects WHERE snapshot_id = 1)),
+              (SELECT count(*) FROM projects a WHERE a.snapshot_id = 1 AND a.project_key NOT IN
+                 (SELECT project_key FROM projects WHERE snapshot_id = 2)),
+              (SELECT count(*) FROM projects a JOIN projects b USING (project_key)
+                 WHERE a.snapshot_id = 1 AND b.snapshot_id = 2 AND b.stage = 'suspended' AND a.stage <> 'suspended')
+            """
+        ).fetchone()
+    assert (shown["新增项目"], shown["从台账消失"], shown["转为暂缓"]) == (str(new), str(vanished), str(suspended))
+    assert new > 0 and vanished > 0 and suspended > 0
+    # Key projects whose stage did not change across the 92 days between the two sample snapshots.
+    with duckdb.connect(str(sample_db)) as con:
+        stalled = con.execute(
+            """SELECT count(*) FROM projects a JOIN projects b USING (project_key)
+               WHERE a.snapshot_id = 1 AND b.snapshot_id = 2 AND b.is_key AND a.stage = b.stage"""
+        ).fetchone()[0]
+    assert stalled > 0
+    assert any(h.value == f"停滞的重点项目（{stalled} 个）" for h in at.subheader)
