@@ -2,6 +2,7 @@
 
 python -m analytics import PATH [--db DB] [--as-of YYYY-MM-DD] [--json]
 python -m analytics summary [--db DB] [--snapshot ID] --json
+python -m analytics channels [--year YEAR] [--db DB] [--snapshot ID] --json
 python -m analytics snapshots [--db DB] [--json]
 python -m analytics activate ID|newest [--db DB]
 python -m analytics rebuild --db NEW_DB [--from-archive DIR]
@@ -20,12 +21,21 @@ import duckdb
 import pandas as pd
 
 from analytics.ingest.errors import ImportRejected
-from analytics.metrics import review
+from analytics.metrics import changes as change_metrics
+from analytics.metrics import channels, review
+from analytics.metrics import targets as target_metrics
 from analytics.metrics.summary import reserve_by_industry_stage
 from analytics.store.connection import archive_dir, connect, database_path
-from analytics.store.imports import import_bytes
+from analytics.store.imports import import_bytes, import_targets_file
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
-from analytics.store.snapshots import active_snapshot_id, list_snapshots, set_active_snapshot, snapshot_info
+from analytics.store.snapshots import (
+    active_snapshot_id,
+    current_user,
+    list_snapshots,
+    set_active_snapshot,
+    snapshot_info,
+)
+from analytics.store.targets import load_targets, target_years
 from analytics.vocabulary import ALL_STAGES, INDUSTRIES
 
 
@@ -148,14 +158,19 @@ def review_json(projects: pd.DataFrame, year: int, as_of: date) -> dict:
     }
 
 
-def cmd_review(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> tuple[int, date, pd.DataFrame]:
+    """The requested (or active) snapshot's id, as_of and projects."""
     con = _open_existing(args.db)
     try:
         snapshot_id = _snapshot(con, args.snapshot)
         as_of = snapshot_info(con, snapshot_id)["as_of"]
-        projects = review.snapshot_projects(con, snapshot_id)
+        return snapshot_id, as_of, review.snapshot_projects(con, snapshot_id)
     finally:
         con.close()
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    snapshot_id, as_of, projects = _load(args)
     year = args.year or review.default_year(as_of)
     payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **review_json(projects, year, as_of)}
     if args.json:
@@ -163,6 +178,145 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         for event, figures in payload["total"].items():
             print(f"{year} {event}: {figures['count']} 个，{figures['investment_wan'] / 10000:.2f} 亿元")
+    return 0
+
+
+def channels_json(projects: pd.DataFrame, year: int) -> dict:
+    """Shape channels, referrers and the fund into the `channels` JSON contract (万元, reserve as stored)."""
+    by_channel = {
+        row.channel: {
+            "projects": int(row.projects),
+            "investment_wan": round(float(row.investment_wan), 4),
+            "landed_or_beyond": int(row.landed_or_beyond),
+            "signed": _count_money(row.signed_count, row.signed_investment_wan),
+        }
+        for row in channels.by_channel(projects, year).itertuples()
+    }
+    league = channels.referrers(projects)
+    fund = channels.fund_by_industry(projects).set_index("industry").loc["all"]
+    return {
+        "year": year,
+        "by_channel": by_channel,
+        "referrers": [
+            {"name": row.referrer, "projects": int(row.projects), "investment_wan": round(float(row.investment_wan), 4)}
+            for row in league.itertuples()
+        ],
+        "fund": {
+            "projects": int(fund["projects"]),
+            "fund_wan": round(float(fund["fund_wan"]), 4),
+            "investment_wan": round(float(fund["investment_wan"]), 4),
+            "leverage": round(float(fund["leverage"]), 4) if pd.notna(fund["leverage"]) else None,
+        },
+    }
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    snapshot_id, as_of, projects = _load(args)
+    year = args.year or review.default_year(as_of)
+    payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **channels_json(projects, year)}
+    if args.json:
+        _emit(payload)
+    else:
+        for channel, figures in payload["by_channel"].items():
+            print(
+                f"{channel}: 项目 {figures['projects']} 个，{figures['investment_wan'] / 10000:.2f} 亿元，"
+                f"落地及以后 {figures['landed_or_beyond']} 个，{year} 年签约 {figures['signed']['count']} 个"
+            )
+    return 0
+
+
+def _number(value: float) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def targets_json(progress: pd.DataFrame) -> dict:
+    """Shape target progress into the `targets` JSON: per industry (and total) and measure."""
+    out: dict = {}
+    for row in progress.itertuples():
+        out.setdefault(row.industry, {})[row.measure] = {
+            "target": _number(row.target),
+            "actual": _number(row.actual),
+            "completion": _number(row.completion),
+            "gap": _number(row.gap),
+            "projection": _number(row.projection),
+            "status": row.status,
+        }
+    return out
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    snapshot_id, as_of, projects = _load(args)
+    con = _open_existing(args.db)
+    try:
+        year = args.year or max([y for y in target_years(con) if y <= as_of.year + 1], default=as_of.year)
+        targets = load_targets(con, year)
+    finally:
+        con.close()
+    progress = target_metrics.progress(targets, projects, year, as_of)
+    town = target_metrics.town_targets(targets)
+    sources = set(town[town["industry"] == "total"]["total_source"])
+    payload = {
+        "snapshot_id": snapshot_id,
+        "as_of": as_of.isoformat(),
+        "year": year,
+        "elapsed": round(target_metrics.elapsed_share(year, as_of), 4),
+        "total_source": "entered" if "entered" in sources else ("sum" if sources else None),
+        "by_industry": {k: v for k, v in targets_json(progress).items() if k != "total"},
+        "total": targets_json(progress).get("total", {}),
+    }
+    if args.json:
+        _emit(payload)
+    else:
+        for industry, measures in {**payload["by_industry"], "total": payload["total"]}.items():
+            for measure, f in measures.items():
+                if f["target"] is not None:
+                    print(f"{industry} {measure}: {f['actual']} / {f['target']} ({f['status']})")
+    return 0
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    keep = [c for c in frame.columns if c in {
+        "project_key", "project_name", "investor", "industry", "stage", "stage_before",
+        "investment_wan", "investment_wan_before", "investment_delta",
+    }]  # fmt: skip
+    clean = frame[keep].astype(object).where(frame[keep].notna(), None)
+    return clean.to_dict(orient="records")
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        before_id, after_id = _snapshot(con, args.from_id), _snapshot(con, args.to_id)
+        before = review.snapshot_projects(con, before_id)
+        after = review.snapshot_projects(con, after_id)
+    finally:
+        con.close()
+    found = change_metrics.compare(before, after)
+    payload = {"from": before_id, "to": after_id, **{kind: _records(found[kind]) for kind in change_metrics.KINDS}}
+    if args.json:
+        _emit(payload)
+    else:
+        for kind in change_metrics.KINDS:
+            print(f"{kind}: {len(payload[kind])}")
+    return 0
+
+
+def cmd_import_targets(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+    con = connect(args.db)
+    try:
+        year, stored, issues = import_targets_file(con, data, path.name, who=current_user(), year=args.year)
+    finally:
+        con.close()
+    payload = {"year": year, "targets": stored, "issues": [i.as_dict() for i in issues]}
+    if args.json:
+        _emit(payload)
+    else:
+        print(f"已导入 {year} 年目标 {stored} 项")
     return 0
 
 
@@ -214,9 +368,16 @@ def _open_existing(db: str | None) -> duckdb.DuckDBPyConnection:
     return connect(path)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors as one sentence on stderr and exit code 2, like every other refusal."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"命令参数有误：{message}（用 {self.prog} --help 查看用法）\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m analytics", description="招商项目看板 command line")
-    sub = top.add_subparsers(dest="command", required=True)
+    top = _Parser(prog="python -m analytics", description="招商项目看板 command line")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("import", help="import a ledger file as a new snapshot")
     p.add_argument("path")
@@ -238,6 +399,34 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("channels", help="channels, the referral league and the industry fund")
+    p.add_argument("--year", type=int, help="signings in this year; default: as for review")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_channels)
+
+    p = sub.add_parser("targets", help="progress against a year's targets")
+    p.add_argument("--year", type=int, help="default: the latest year with targets up to next year")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_targets)
+
+    p = sub.add_parser("changes", help="what changed between two snapshots")
+    p.add_argument("--from", dest="from_id", type=int, required=True)
+    p.add_argument("--to", dest="to_id", type=int, required=True)
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_changes)
+
+    p = sub.add_parser("import-targets", help="import a separate targets file (目标)")
+    p.add_argument("path")
+    p.add_argument("--year", type=int)
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_import_targets)
 
     p = sub.add_parser("snapshots", help="list snapshots")
     p.add_argument("--db")

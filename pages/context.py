@@ -21,6 +21,7 @@ from analytics.vocabulary import INDUSTRIES
 PAGES = [
     ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
     ("pages/review.py", "nav.review", ":material/insights:", "review"),
+    ("pages/targets.py", "nav.targets", ":material/flag:", "targets"),
     ("pages/projects.py", "nav.projects", ":material/list_alt:", "projects"),
     ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
 ]

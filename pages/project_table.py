@@ -14,6 +14,8 @@ def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None =
     """Projects with translated labels and 亿元 amounts, columns named in the UI language."""
     columns = [c for c in [*BASE_COLUMNS, *(extra_columns or [])] if c in projects.columns]
     frame = projects[columns].copy()
+    if "stage_before" in frame.columns:
+        frame["stage_before"] = frame["stage_before"].map(lambda k: label("stage", k, ctx.lang))
     for kind in ("industry", "stage", "project_type", "channel"):
         if kind in frame.columns:
             frame[kind] = frame[kind].map(lambda k, kind=kind: label(kind, k, ctx.lang) if isinstance(k, str) else None)

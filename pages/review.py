@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
 from analytics.charts.overview import investment_by_industry_stage
 from analytics.i18n import label
-from analytics.metrics import review
+from analytics.metrics import channels, review
 from analytics.metrics.history import stage_history
-from analytics.theme import count, yi
+from analytics.theme import WAN_PER_YI, count, percent, yi
 from analytics.vocabulary import INDUSTRIES
 from pages.context import connection, page_context, snapshot_caption
-from pages.project_table import project_table
+from pages.project_table import display_frame, project_table
 
 
 @st.cache_data(show_spinner=False)
@@ -64,6 +65,103 @@ def _show_selection(ctx, projects: pd.DataFrame, mask: pd.Series | None) -> None
     chosen = projects[mask]
     st.markdown(f"**{ctx.t('review.selected', n=len(chosen))}**")
     project_table(ctx, chosen, key="review_selection")
+
+
+def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), ratio: tuple[str, ...] = ()) -> None:
+    """A static table, every row on screen (no scrolling on a projector), amounts with two decimals."""
+    # st.table rather than st.dataframe: these are the meeting's summary tables, read whole, not explored.
+    # The first column becomes the index, so no meaningless 0, 1, 2 … column is drawn.
+    styled = frame.set_index(frame.columns[0]).style.format("{:,.2f}", subset=list(money), na_rep="—")
+    st.table(styled.format("{:.1f}", subset=list(ratio), na_rep="—"))
+
+
+def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
+    """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
+    st.header(ctx.t("channels.header"))
+    by_channel = channels.by_channel(projects, year)
+    st.plotly_chart(channel_charts.landing_by_channel(by_channel, ctx.lang), key="channel_chart", width="stretch")
+    st.caption(ctx.t("channels.caption"))
+    shown = by_channel[by_channel["projects"] > 0].sort_values(
+        ["landed_or_beyond", "conversion"], ascending=False, kind="stable"
+    )  # the chart's order
+    signed_yi = ctx.t("channels.signed_investment_yi", year=year)
+    _table(
+        pd.DataFrame(
+            {
+                ctx.t("channels.channel"): [label("channel", c, ctx.lang) for c in shown["channel"]],
+                ctx.t("channels.projects"): shown["projects"],
+                ctx.t("table.investment_yi"): shown["investment_wan"] / WAN_PER_YI,
+                ctx.t("channels.signed_count", year=year): shown["signed_count"],
+                signed_yi: shown["signed_investment_wan"] / WAN_PER_YI,
+                ctx.t("channels.landed_or_beyond"): shown["landed_or_beyond"],
+                ctx.t("channels.conversion"): [percent(c) for c in shown["conversion"]],
+            }
+        ),
+        money=(ctx.t("table.investment_yi"), signed_yi),
+    )
+
+    st.subheader(ctx.t("channels.referrers"))
+    league = channels.referrers(projects)
+    if league.empty:
+        st.info(ctx.t("channels.referrers_none"))
+    else:
+        st.caption(ctx.t("channels.referrers_caption"))
+        _table(
+            pd.DataFrame(
+                {
+                    ctx.t("channels.rank"): range(1, len(league) + 1),
+                    ctx.t("channels.referrer"): league["referrer"],
+                    ctx.t("table.projects"): league["projects"],
+                    ctx.t("table.investment_yi"): league["investment_wan"] / WAN_PER_YI,
+                    ctx.t("channels.landed_or_beyond"): league["landed_or_beyond"],
+                    ctx.t("channels.project_names"): ["、".join(names) for names in league["project_names"]],
+                }
+            ),
+            money=(ctx.t("table.investment_yi"),),
+        )
+        referred = channels.referred_projects(projects)
+        rank = referred["referrer"].map({name: i for i, name in enumerate(league["referrer"])})
+        referred = referred.assign(rank=rank).sort_values(["rank", "investment_wan"], ascending=[True, False])
+        with st.expander(ctx.t("channels.referred_detail", n=len(referred))):
+            detail = display_frame(ctx, referred, ["channel"])
+            detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
+            detail[ctx.t("field.is_key")] = [
+                ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
+            ]
+            _table(detail, money=(ctx.t("table.investment_yi"),))
+
+    st.subheader(ctx.t("channels.fund"))
+    by_industry = channels.fund_by_industry(projects)
+    total = by_industry.set_index("industry").loc["all"]
+    # The town row adds nothing when one industry is shown.
+    fund = by_industry[by_industry["industry"].isin([*ctx.industries, *(["all"] if len(ctx.industries) > 1 else [])])]
+    if total["projects"] == 0:
+        st.info(ctx.t("channels.fund_none"))
+        return
+    leverage = f"{total['leverage']:.1f}" if pd.notna(total["leverage"]) else "—"
+    st.markdown(
+        ctx.t(
+            "channels.fund_summary",
+            n=count(total["projects"]),
+            fund=yi(total["fund_wan"]),
+            investment=yi(total["investment_wan"]),
+            leverage=leverage,
+        )
+    )
+    _table(
+        pd.DataFrame(
+            {
+                ctx.t("table.industry"): [label("industry", i, ctx.lang) for i in fund["industry"]],
+                ctx.t("channels.fund_projects"): fund["projects"],
+                ctx.t("channels.fund_yi"): fund["fund_wan"] / WAN_PER_YI,
+                ctx.t("table.investment_yi"): fund["investment_wan"] / WAN_PER_YI,
+                ctx.t("channels.leverage"): fund["leverage"],
+            }
+        ),
+        money=(ctx.t("channels.fund_yi"), ctx.t("table.investment_yi")),
+        ratio=(ctx.t("channels.leverage"),),
+    )
+    st.caption(ctx.t("channels.fund_caption"))
 
 
 ctx = page_context()
@@ -158,3 +256,5 @@ else:
     stalled = int(keys["stalled"].sum())
     if stalled:
         st.caption(f"{ctx.t('review.stalled')}: {stalled} · {ctx.t('review.stalled_help')}")
+
+_channels(ctx, projects, year)

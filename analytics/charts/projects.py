@@ -34,7 +34,11 @@ def lifecycle(history: pd.DataFrame, lang: str = "zh") -> go.Figure:
         y=[label("stage", s, lang) for s in history["stage"]],
         mode="markers",
         name=t("projects.snapshots", lang),
-        marker={"size": 12, "color": [STAGE_COLOURS[s] for s in history["stage"]], "line": {"width": 2, "color": "white"}},
+        marker={
+            "size": 12,
+            "color": [STAGE_COLOURS[s] for s in history["stage"]],
+            "line": {"width": 2, "color": "white"},
+        },
         customdata=history["snapshot_id"],
         hovertemplate=t("projects.snapshot_hover", lang) + "<extra></extra>",
     )
