@@ -37,7 +37,18 @@ def _converter() -> opencc.OpenCC:
 @lru_cache(maxsize=1 << 16)
 def to_simplified(text: str) -> str:
     """Convert Traditional-script text to Simplified (cached, bounded: ledgers repeat their values)."""
-    return _converter().convert(text)
+    try:
+        # Text that fits GB2312 has no Traditional characters; the check costs far less than a conversion.
+        text.encode("gb2312")
+        return text
+    except UnicodeEncodeError:
+        return _converter().convert(text)
+
+
+@cache
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional, for the few vocabulary words matched against raw (unconverted) text."""
+    return opencc.OpenCC("s2t").convert(text)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -29,6 +29,10 @@ from analytics.store.imports import import_bytes  # noqa: E402
 HEADER = ["序号", "项目名称", "投资方", "所属行业", "计划总投资", "项目进度", "签约时间", "动工时间", "是否重点项目"]
 INDUSTRIES = ["灯饰照明", "LED", "新一代信息技术", "新能源", "储能", "五金制品", "家居家电"]
 STAGES = ["洽谈", "已签约", "已落地", "已动工", "竣工投产", "暂缓"]
+FIRMS = ["华艺", "欧普", "晶宇", "豪博", "绿能", "芯联", "美居", "东升"]
+# Real names use words such as 总部 and 设计 that must not slow the importer down.
+PROJECTS = ["智能照明产业园项目", "总部及研发中心项目", "年产500万套LED灯具扩产项目", "储能电池生产基地项目",
+            "半导体封装测试项目", "灯饰设计中心项目", "合作产业园二期项目"]  # fmt: skip
 
 
 def ledger_bytes(rows: int, seed: int = 7) -> bytes:
@@ -49,7 +53,7 @@ def ledger_bytes(rows: int, seed: int = 7) -> bytes:
         signed = start + timedelta(days=rng.randrange(700))
         r = 3 + i
         sheet.write_number(r, 0, i + 1)
-        sheet.write_string(r, 1, f"项目{i:06d}号智能照明产业园")
+        sheet.write_string(r, 1, f"{rng.choice(FIRMS)}{i:06d}{rng.choice(PROJECTS)}")
         sheet.write_string(r, 2, f"中山市古镇第{i % 5000}照明有限公司")
         sheet.write_string(r, 3, rng.choice(INDUSTRIES))
         # One cell in ten carries its own unit, as pasted text does.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from analytics.ingest.errors import Issue
 from analytics.ingest.headers import Column, Header, parse_as_of, title_unit
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
-from analytics.vocabulary import STAGES, Vocabulary, header_key, lookup, lookup_stage
+from analytics.vocabulary import STAGES, Vocabulary, header_key, lookup, lookup_stage, to_traditional
 
 # Fields where "无" is a real answer (no problems, no notes), so an empty placeholder is not worth a warning.
 _FREE_TEXT = ("problems", "measures", "notes", "introduced_by")
@@ -122,15 +123,24 @@ def _extra_columns(raw: pd.DataFrame, header: Header, vocab: Vocabulary) -> list
     return sorted(kept, key=lambda c: c.index)
 
 
-def _keys(texts: pd.Series) -> pd.Series:
-    """header_key of each text, computed once per distinct text; '' for empty cells."""
-    uniques = texts.dropna().unique()
-    return texts.map({u: header_key(u) for u in uniques}).fillna("").astype(str)
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?|\d{4}-\d{2}-\d{2}(?: 00:00:00)?")
+# header_key of every distinct text seen while classifying one sheet. A sheet's texts are reused across
+# the checks below (totals, footnotes, repeated headers, titles), and a 100,000-row sheet holds about as
+# many distinct names: computing each once instead of once per check is most of the classifying time.
+_KeyMemo = dict[str, str]
 
 
-def _marker_hit(texts: pd.Series, markers: tuple[str, ...]) -> pd.Series:
+def _keys(texts: pd.Series, memo: _KeyMemo) -> pd.Series:
+    """header_key of each text, computed once per distinct text; '' for empty cells and plain numbers."""
+    for u in texts.dropna().unique():
+        if u not in memo:
+            memo[u] = "" if _NUMBER_LIKE.fullmatch(u) else header_key(u)
+    return texts.map(memo).fillna("").astype(str)
+
+
+def _marker_hit(texts: pd.Series, markers: tuple[str, ...], memo: _KeyMemo) -> pd.Series:
     """Cells that read as a totals label: 合计, 小计（3个）, 灯饰照明小计, 其中：签约项目."""
-    keys = _keys(texts)
+    keys = _keys(texts, memo)
     long_markers = tuple(m for m in markers if len(m) > 1)
     short = keys.str.len() <= _MARKER_MAX_LEN
     return keys.isin(markers) | (short & (keys.str.startswith(long_markers) | keys.str.endswith(long_markers)))
@@ -161,7 +171,15 @@ class _Rows:
     section_title: pd.Series  # the title an industry came from, kept as the industry's original text
 
 
+def _per_text(texts: pd.Series, test) -> pd.Series:  # noqa: ANN001
+    """A boolean test applied once per distinct non-empty text (False for empty cells)."""
+    uniques = texts.dropna().unique()
+    found = dict(zip(uniques, map(test, uniques), strict=True))
+    return pd.Series([found.get(t, False) for t in texts], index=texts.index, dtype=bool)
+
+
 def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> _Rows:
+    memo: _KeyMemo = {}
     text = raw.apply(normalise_text)
     filled = text.notna()
     n_filled = filled.sum(axis=1)
@@ -177,7 +195,7 @@ def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: S
     lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
     is_total = pd.Series(False, index=raw.index)
     for c in lead_cols:
-        is_total |= _marker_hit(text[c], vocab.totals_markers)
+        is_total |= _marker_hit(text[c], vocab.totals_markers, memo)
     mark(is_total, "total")
 
     # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
@@ -191,21 +209,21 @@ def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: S
 
     # A header repeated on every printed page: two or more cells that are field names.
     field_hits = pd.DataFrame(
-        {c: _keys(text[c]).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
+        {c: _keys(text[c], memo).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
     )
     maybe = field_hits.notna().sum(axis=1) >= 2  # only these rows need the (slow) row-wise count
     repeated = pd.Series(False, index=raw.index)
     repeated[maybe] = (field_hits[maybe].nunique(axis=1) >= 2).to_numpy(dtype=bool)
     mark(repeated, "header")
     if name_col is not None:
-        mark(_keys(name_text) == header_key(name_col.label), "header")
+        mark(_keys(name_text, memo) == header_key(name_col.label), "header")
 
     # A lone text at the left ("一、灯饰照明产业", "（二）在谈项目") is a section title over the projects below.
     position = filled.to_numpy().argmax(axis=1) if len(text.columns) else np.zeros(len(raw), dtype=int)
     lone = (n_filled == 1) & first_text.fillna("").str.contains(r"[^\d\s.,\-]", regex=True)
     lone &= position <= (name_col.index if name_col else 1)
     in_name = lone & (position == (name_col.index if name_col else -1))
-    lone &= ~in_name | first_text.fillna("").map(lambda t: _title_like(t, vocab))
+    lone &= ~in_name | _per_text(first_text, lambda t: _title_like(t, vocab))
     mark(lone, "section")
     # A title in the name column ("一" | "灯饰照明产业" | subtotal amounts), or a 序号 that is a Chinese
     # numeral (projects are numbered 1, 2, 3; groups 一、二、三).
@@ -213,7 +231,7 @@ def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: S
     if name_col is not None:
         wordy = text.apply(lambda col: col.notna() & ~col.fillna("").str.fullmatch(_AMOUNT_LIKE))
         other_words = wordy.drop(columns=[name_col.index, *ignored]).sum(axis=1)
-        titled = name_text.fillna("").map(lambda t: bool(t) and _title_like(t, vocab))
+        titled = _per_text(name_text, lambda t: _title_like(t, vocab))
         numeral = pd.Series(False, index=raw.index)
         for c in ignored:
             numeral |= text[c].fillna("").str.fullmatch(_CHINESE_ORDINAL)
@@ -249,6 +267,66 @@ def _classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: S
 
 
 _AS_ABOVE = object()
+_BLANKS = ["", " ", "\u3000", "\n", "\t"]
+# Text without which a lead cell cannot make its row a footnote, cut-off line or numbered title; the totals
+# markers of the vocabulary (in both scripts) are added to it.
+_SUSPECT_TEXT = (
+    r"[：:]|截至|截止|^[（(]?[一二三四五六七八九十]+[)）、.．]|^第[一二三四五六七八九十]|^[0-9]+、|^[（(][0-9]+[)）]"
+)
+
+
+@cache
+def _suspect_pattern(markers: tuple[str, ...]) -> re.Pattern:
+    both = sorted({*markers, *(to_traditional(m) for m in markers)}, key=len, reverse=True)
+    return re.compile("|".join([*map(re.escape, both), _SUSPECT_TEXT]))
+
+
+_SHORT_NAME = 12  # a section title in the name column is short ("灯饰照明产业"); a project name seldom is
+
+
+def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
+    """Rows that might not be projects, found with cheap vectorised tests; only these are classified in full.
+
+    Classifying needs every cell as text and several vocabulary look-ups per distinct text; on a
+    100,000-row export that is most of the import time, while almost every row is a plain project.
+    """
+    filled = raw.notna() & ~raw.isin(_BLANKS)
+    n_filled = filled.sum(axis=1)
+    suspect = n_filled <= 3
+    name_col = header.field_columns().get("project_name")
+    lead = sorted({*range(min(3, len(raw.columns))), *([name_col.index] if name_col else [])})
+    labels = {c.index: c.label for c in header.columns}
+    for c in lead:
+        texts = raw[c].where(filled[c] & raw[c].map(type).eq(str), "")
+        suspect |= texts.str.contains(_suspect_pattern(vocab.totals_markers))
+        suspect |= texts.eq(labels.get(c, "\0"))
+        if name_col is not None and c == name_col.index:
+            suspect |= texts.str.len().between(1, _SHORT_NAME)
+    suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
+    return suspect
+
+
+def _classify(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> _Rows:
+    """Classify every row: plain project rows are recognised cheaply, the rest in full."""
+    suspects = _suspect_rows(raw, header, vocab, grid)
+    index = raw.index
+    if not suspects.any():
+        none = pd.Series(None, index=index, dtype=object)
+        return _Rows(pd.Series("project", index=index, dtype=object), none, none, none, none)
+    found = _classify_rows(raw[suspects], header, vocab, grid)
+
+    def carried(values: pd.Series) -> pd.Series:
+        # Section facts hold from their row down to the next suspect row, which carries them on itself.
+        out = values.reindex(index, method="ffill").astype(object)
+        return out.where(index >= values.index[0], None)
+
+    return _Rows(
+        found.kind.reindex(index, fill_value="project"),
+        found.first_text.reindex(index),
+        carried(found.section_industry),
+        carried(found.section_stage),
+        carried(found.section_title),
+    )
 
 
 def _carried(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -291,7 +369,7 @@ def normalise_sheet(
     issues: list[Issue] = []
     raw = _raw_frame(grid, header)
     _fill_merged_down(raw, grid, header)
-    rows_info = _classify_rows(raw, header, vocab, grid)
+    rows_info = _classify(raw, header, vocab, grid)
     kind, first_text = rows_info.kind, rows_info.first_text
     # Lines that are not projects may still state the unit or the cut-off date (注：金额单位：万元).
     footnotes = [str(t) for t in first_text[kind.isin(["footnote", "section"])]]
@@ -313,11 +391,14 @@ def normalise_sheet(
         col = cols.get(field_name)
         return col.label if col else field_name
 
+    def original(field_name: str, mask: pd.Series) -> pd.Series:
+        # Only the cells being reported are turned back into text: most columns have none.
+        return normalise_text(column_of(field_name)[mask])
+
     def warn_placeholders(field_name: str, mask: pd.Series, what: str) -> None:
-        if field_name in cols:
-            original = normalise_text(column_of(field_name))
+        if field_name in cols and mask.any():
             _warn_rows(issues, sheet, rows.index[mask], label_of(field_name), "warning",
-                       f"应填写{what}，实为占位符「" + original[mask] + "」，已按空值处理")  # fmt: skip
+                       f"应填写{what}，实为占位符「" + original(field_name, mask) + "」，已按空值处理")  # fmt: skip
 
     for name in _TEXT_FIELDS:
         parsed = parse_text(column_of(name))
@@ -339,27 +420,24 @@ def normalise_sheet(
         parsed = parse_amount(column_of(name), unit or 1.0)
         out[target] = parsed.values.astype("float64")
         if col:
-            original = normalise_text(column_of(name))
             warn_placeholders(name, parsed.placeholder, "金额")
             _warn_rows(issues, sheet, rows.index[parsed.invalid], col.label, "warning",
-                       "无法识别的金额「" + original[parsed.invalid] + "」，已按空值处理")  # fmt: skip
+                       "无法识别的金额「" + original(name, parsed.invalid) + "」，已按空值处理")  # fmt: skip
 
     for name in _DATE_STAGE:
         parsed = parse_date(column_of(name))
         out[name] = pd.to_datetime(parsed.values)
         if name in cols:
-            original = normalise_text(column_of(name))
             warn_placeholders(name, parsed.placeholder, "日期")
             _warn_rows(issues, sheet, rows.index[parsed.invalid], label_of(name), "warning",
-                       "无法识别的日期「" + original[parsed.invalid] + "」，已按空值处理")  # fmt: skip
+                       "无法识别的日期「" + original(name, parsed.invalid) + "」，已按空值处理")  # fmt: skip
 
     flag = parse_flag(column_of("is_key"))
     out["is_key"] = flag.values.astype(bool)
     if "is_key" in cols:
-        original = normalise_text(column_of("is_key"))
         warn_placeholders("is_key", flag.placeholder, "是否重点（是/否）")
         _warn_rows(issues, sheet, rows.index[flag.invalid], label_of("is_key"), "warning",
-                   "无法识别的是否重点标记「" + original[flag.invalid] + "」，按非重点处理")  # fmt: skip
+                   "无法识别的是否重点标记「" + original("is_key", flag.invalid) + "」，按非重点处理")  # fmt: skip
 
     def text_of(field_name: str, what: str) -> pd.Series:
         parsed = parse_text(column_of(field_name))
