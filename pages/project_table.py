@@ -21,9 +21,9 @@ def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None =
             frame[kind] = frame[kind].map(lambda k, kind=kind: label(kind, k, ctx.lang) if isinstance(k, str) else None)
     frame["investment_wan"] = frame["investment_wan"] / 10_000
     for column in frame.columns:
-        if column.endswith("_date"):
+        if column.endswith("_date") or column.endswith("_since"):
             frame[column] = pd.to_datetime(frame[column]).dt.date
-    special = {"investment_wan": "table.investment_yi", "stalled": "review.stalled"}
+    special = {"investment_wan": "table.investment_yi", "stalled": "review.stalled", "overdue": "review.overdue"}
     names = {c: ctx.t(special.get(c, f"field.{c}")) for c in columns}
     return frame.rename(columns=names)
 

@@ -10,21 +10,10 @@ from analytics.charts import review as charts
 from analytics.charts.overview import investment_by_industry_stage
 from analytics.i18n import label
 from analytics.metrics import channels, review
-from analytics.metrics.history import stage_history
 from analytics.theme import WAN_PER_YI, count, percent, yi
 from analytics.vocabulary import INDUSTRIES
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import page_context, snapshot_caption, snapshot_history, snapshot_projects
 from pages.project_table import display_frame, project_table
-
-
-@st.cache_data(show_spinner=False)
-def _projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
-    return review.snapshot_projects(connection(), snapshot_id, industries)
-
-
-@st.cache_data(show_spinner=False)
-def _history(snapshot_id: int) -> pd.DataFrame:
-    return stage_history(connection(), snapshot_id)
 
 
 def _selected_rows(event, column: int = 0) -> list:  # noqa: ANN001
@@ -171,7 +160,7 @@ if ctx.snapshot_id is None:
 
 as_of = ctx.snapshot["as_of"]
 default = review.default_year(as_of)
-projects = _projects(ctx.snapshot_id, ctx.industries)
+projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
 years = sorted({default, as_of.year} | {int(y) for c in review.EVENTS.values() for y in projects[c].dt.year.dropna()})
 years = [y for y in years if y <= as_of.year]
 year = st.sidebar.selectbox(ctx.t("review.year"), years[::-1], index=years[::-1].index(default), key="review_year")
@@ -248,13 +237,13 @@ else:
     st.plotly_chart(charts.money_in_place(money, ctx.lang), key="money_chart", width="stretch")
 
 st.header(ctx.t("review.key_projects"))
-keys = review.key_projects(projects, _history(ctx.snapshot_id))
+keys = review.key_projects(projects, snapshot_history(ctx.snapshot_id))
 if keys.empty:
     st.info(ctx.t("review.key_none"))
 else:
-    project_table(ctx, keys, key="key_projects", extra_columns=["stalled", "problems", "measures"])
-    stalled = int(keys["stalled"].sum())
-    if stalled:
-        st.caption(f"{ctx.t('review.stalled')}: {stalled} · {ctx.t('review.stalled_help')}")
+    project_table(
+        ctx, keys, key="key_projects", extra_columns=["overdue", "overdue_since", "stalled", "problems", "measures"]
+    )
+    st.caption(ctx.t("review.flags", overdue=int(keys["overdue"].sum()), stalled=int(keys["stalled"].sum())))
 
 _channels(ctx, projects, year)

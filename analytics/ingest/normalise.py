@@ -43,7 +43,9 @@ PROJECT_COLUMNS = [
     "stage", "stage_raw", "project_type", "project_type_raw", "source_region", "department", "is_key",
     "signed_date", "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
     "channel", "channel_raw", "introduced_by", "fund_wan", "source_sheet", "source_row", "extra",
+    "planned_landed_date", "planned_construction_date", "planned_production_date",
 ]  # fmt: skip
+PLANNED_DATES = ("planned_landed_date", "planned_construction_date", "planned_production_date")
 
 
 @dataclass
@@ -424,7 +426,8 @@ def normalise_sheet(
             _warn_rows(issues, sheet, rows.index[parsed.invalid], col.label, "warning",
                        "无法识别的金额「" + original(name, parsed.invalid) + "」，已按空值处理")  # fmt: skip
 
-    for name in _DATE_STAGE:
+    # Milestone dates drive the stage; planned dates only say when the next step is due.
+    for name in (*_DATE_STAGE, *PLANNED_DATES):
         parsed = parse_date(column_of(name))
         out[name] = pd.to_datetime(parsed.values)
         if name in cols:

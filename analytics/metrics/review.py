@@ -206,17 +206,45 @@ def money_in_place(projects: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     return out.reset_index()
 
 
-def key_projects(
-    projects: pd.DataFrame, history: pd.DataFrame | None = None, today: date | None = None
-) -> pd.DataFrame:
-    """Key projects with their problems and measures, flagged stalled (same stage for 90+ days across snapshots)."""
+PLANNED = {
+    "landed": "planned_landed_date",
+    "construction": "planned_construction_date",
+    "production": "planned_production_date",
+}
+
+
+def overdue_since(projects: pd.DataFrame) -> pd.Series:
+    """The earliest planned date, before as_of, of a step the project has not reached (else NaT).
+
+    A step counts as reached by the stored stage or by its milestone date (suspended projects keep theirs).
+    """
+    rank = {s: i for i, s in enumerate(STAGES)}
+    reached = projects["stage"].map(rank).fillna(0)
+    for name, column in EVENTS.items():
+        reached = reached.where(projects[column].isna(), np.maximum(reached, rank[name]))
+    since = pd.Series(pd.NaT, index=projects.index, dtype="datetime64[ns]")
+    for step, column in PLANNED.items():
+        if column not in projects:
+            continue
+        planned = pd.to_datetime(projects[column])
+        due = (reached < rank[step]) & (planned < projects["as_of"])
+        since = since.where(~due | (since <= planned), planned)
+    return since
+
+
+def key_projects(projects: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Key projects with problems and measures, flagged overdue (a planned next step has passed) or
+    stalled (same stage for 90+ days across snapshots); flagged ones first, then by investment."""
     keys = projects[projects["is_key"]].copy()
     keys["stalled_days"] = np.nan
     if history is not None and not history.empty:
-        days = stage_unchanged_days(history)
-        keys["stalled_days"] = keys["project_key"].map(days)
+        keys["stalled_days"] = keys["project_key"].map(stage_unchanged_days(history))
     keys["stalled"] = keys["stalled_days"] >= STALLED_DAYS
-    return keys.sort_values(["stalled", "investment_wan"], ascending=[False, False]).reset_index(drop=True)
+    keys["overdue_since"] = overdue_since(keys)
+    keys["overdue"] = keys["overdue_since"].notna()
+    flagged = keys["stalled"] | keys["overdue"]
+    ordered = keys.assign(_flagged=flagged).sort_values(["_flagged", "investment_wan"], ascending=[False, False])
+    return ordered.drop(columns="_flagged").reset_index(drop=True)
 
 
 def stage_unchanged_days(history: pd.DataFrame) -> pd.Series:

@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS projects (
     extra             JSON
 );
 
+-- Added after the first release: databases made before it gain the columns on their next start.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_landed_date DATE;
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_construction_date DATE;
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_production_date DATE;
+
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR

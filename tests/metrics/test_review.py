@@ -121,3 +121,23 @@ def test_key_projects_flag_stalled_first() -> None:
     keys = review.key_projects(projects(), history)
     assert keys["project_name"].tolist() == ["P1", "P5", "P4"]  # stalled first, then by investment
     assert keys["stalled"].tolist() == [True, False, False]
+
+
+def test_overdue_when_a_planned_next_step_has_passed() -> None:
+    frame = projects()  # as_of 2023-12-31
+    frame["planned_landed_date"] = pd.NaT
+    frame["planned_construction_date"] = pd.to_datetime(
+        [None, None, None, "2023-06-01", "2023-10-01", None, None, None]
+    )  # P4 started 2023-08-01 (reached); P5 suspended after landing, planned to start 2023-10-01 (passed)
+    frame["planned_production_date"] = pd.to_datetime(
+        [None, None, None, "2024-03-01", None, None, None, None]
+    )  # P4's production is planned after as_of: not yet due
+    frame.loc[frame["project_name"] == "P2", "planned_landed_date"] = pd.Timestamp("2023-11-30")
+    since = review.overdue_since(frame)
+    assert since[frame["project_name"] == "P5"].tolist() == [pd.Timestamp("2023-10-01")]
+    assert since[frame["project_name"] == "P2"].tolist() == [pd.Timestamp("2023-11-30")]
+    assert since[frame["project_name"] == "P4"].isna().all()
+    keys = review.key_projects(frame)
+    # Key projects: P1, P4, P5. Only P5 is overdue, so it comes first.
+    assert keys["project_name"].tolist()[0] == "P5"
+    assert keys.set_index("project_name")["overdue"].to_dict() == {"P5": True, "P1": False, "P4": False}
