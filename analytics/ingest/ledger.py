@@ -119,7 +119,7 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
             plans.append(SheetPlan(grid, None, "skipped", "说明类工作表"))
             continue
         if key in vocab.target_sheets or key.endswith("目标"):
-            plans.append(SheetPlan(grid, None, "targets", "目标表"))
+            plans.append(SheetPlan(grid, None, "targets", "目标表，按年度目标导入，不计入项目"))
             continue
         header = find_header(grid, vocab)
         if header is None:
@@ -156,6 +156,9 @@ def read_ledger(
     for plan in plans:
         for note in plan.grid.notes:
             issues.append(Issue(plan.grid.name, None, None, "warning", note))
+        if plan.role == "targets":
+            issues.append(Issue(plan.grid.name, None, None, "info", plan.reason))
+            continue
         if plan.role != "ledger":
             issues.append(Issue(plan.grid.name, None, None, "info", f"已跳过工作表：{plan.reason}"))
             continue
