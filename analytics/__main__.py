@@ -387,32 +387,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-mb", type=int, default=50, help="refuse files larger than this (MB)")
     p.set_defaults(run=cmd_import)
 
-    p = sub.add_parser("summary", help="reserve totals by industry and stage")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_summary)
-
-    p = sub.add_parser("review", help="the year in review: events by industry, reserve at year end")
-    p.add_argument("--year", type=int, help="default: the latest year complete at the snapshot's as_of")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_review)
-
-    p = sub.add_parser("channels", help="channels, the referral league and the industry fund")
-    p.add_argument("--year", type=int, help="signings in this year; default: as for review")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_channels)
-
-    p = sub.add_parser("targets", help="progress against a year's targets")
-    p.add_argument("--year", type=int, help="default: the latest year with targets up to next year")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_targets)
+    for name, run, help_text, year_help in (
+        ("summary", cmd_summary, "reserve totals by industry and stage", None),
+        ("review", cmd_review, "the year in review: events by industry, reserve at year end",
+         "default: the latest year complete at the snapshot's as_of"),
+        ("channels", cmd_channels, "channels, the referral league and the industry fund",
+         "signings in this year; default: as for review"),
+        ("targets", cmd_targets, "progress against a year's targets",
+         "default: the latest year with targets up to next year"),
+    ):  # fmt: skip
+        p = sub.add_parser(name, help=help_text)
+        if year_help:
+            p.add_argument("--year", type=int, help=year_help)
+        p.add_argument("--db")
+        p.add_argument("--snapshot", type=int)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(run=run)
 
     p = sub.add_parser("changes", help="what changed between two snapshots")
     p.add_argument("--from", dest="from_id", type=int, required=True)

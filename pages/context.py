@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
+from analytics.metrics import review
+from analytics.metrics.history import stage_history
 from analytics.store.connection import connect, database_path
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
@@ -54,6 +57,18 @@ def _set_url_state(name: str, value: str, default: str) -> None:
         st.query_params.pop(name, None)
     else:
         st.query_params[name] = value
+
+
+@st.cache_data(show_spinner=False)
+def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
+    """A snapshot's projects for the chosen industries; snapshots never change, so the cache never goes stale."""
+    return review.snapshot_projects(connection(), snapshot_id, industries)
+
+
+@st.cache_data(show_spinner=False)
+def snapshot_history(snapshot_id: int) -> pd.DataFrame:
+    """Every project's stage in the snapshots up to this one (for stalled projects and life cycles)."""
+    return stage_history(connection(), snapshot_id)
 
 
 def language() -> str:

@@ -12,10 +12,10 @@ from analytics.export import workbook_bytes
 from analytics.i18n import label
 from analytics.metrics.history import project_history
 from analytics.metrics.projects import ProjectFilter, filter_projects, options
-from analytics.metrics.review import SIZE_BANDS, snapshot_projects
+from analytics.metrics.review import SIZE_BANDS
 from analytics.theme import yi
 from analytics.vocabulary import ALL_STAGES, CHANNELS, PROJECT_TYPES
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import connection, page_context, snapshot_caption, snapshot_projects
 from pages.project_table import display_frame
 
 DETAIL_FIELDS = [
@@ -24,11 +24,6 @@ DETAIL_FIELDS = [
     "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
 ]  # fmt: skip
 LIST_EXTRAS = ["project_type", "source_region", "department", "channel", "landed_date", "construction_date", "production_date"]  # fmt: skip
-
-
-@st.cache_data(show_spinner=False)
-def _projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
-    return snapshot_projects(connection(), snapshot_id, industries)
 
 
 @st.cache_data(show_spinner=False)
@@ -115,7 +110,7 @@ snapshot_caption(ctx)
 if ctx.snapshot_id is None:
     st.stop()
 
-projects = _projects(ctx.snapshot_id, ctx.industries)
+projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
 chosen = filter_projects(projects, _filters(ctx, projects))
 st.markdown(ctx.t("projects.count", n=len(chosen), total=len(projects), investment=yi(chosen["investment_wan"].sum())))
 shown = display_frame(ctx, chosen, LIST_EXTRAS)

@@ -10,23 +10,12 @@ from analytics.i18n import label
 from analytics.metrics import changes as change_metrics
 from analytics.metrics import review
 from analytics.metrics import targets as metrics
-from analytics.metrics.history import stage_history
 from analytics.store.snapshots import current_user, list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
 from analytics.vocabulary import INDUSTRIES
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import connection, page_context, snapshot_caption, snapshot_history, snapshot_projects
 from pages.project_table import project_table
-
-
-@st.cache_data(show_spinner=False)
-def _projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
-    return review.snapshot_projects(connection(), snapshot_id, industries)
-
-
-@st.cache_data(show_spinner=False)
-def _history(snapshot_id: int) -> pd.DataFrame:
-    return stage_history(connection(), snapshot_id)
 
 
 def _default_year(as_of, years: list[int]) -> int:  # noqa: ANN001
@@ -96,7 +85,7 @@ def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
             r.snapshot_id: f"#{r.snapshot_id} · {r.as_of:%Y-%m-%d} · {r.file_name}" for r in earlier.itertuples()
         }
         base = st.selectbox(ctx.t("targets.compare_with"), list(describe), format_func=describe.get, key="compare_with")
-        found = change_metrics.compare(_projects(int(base), ctx.industries), projects)
+        found = change_metrics.compare(snapshot_projects(int(base), ctx.industries), projects)
         counts = st.columns(len(change_metrics.KINDS))
         for column, kind in zip(counts, change_metrics.KINDS, strict=True):
             column.metric(ctx.t(f"targets.change.{kind}"), len(found[kind]), border=True)
@@ -107,7 +96,7 @@ def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
                     if kind == "investment_changed":
                         extra = ["investment_wan_before", "investment_delta"]
                     project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
-    stalled = review.key_projects(projects, _history(ctx.snapshot_id))
+    stalled = review.key_projects(projects, snapshot_history(ctx.snapshot_id))
     stalled = stalled[stalled["stalled"]]
     st.subheader(ctx.t("targets.stalled", n=len(stalled)))
     if stalled.empty:
@@ -132,7 +121,7 @@ st.title(ctx.t("targets.header", year=year))
 snapshot_caption(ctx)
 
 targets = load_targets(con, year)
-projects = _projects(ctx.snapshot_id, ctx.industries)
+projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
 progress = metrics.progress(targets, projects, year, as_of)
 progress = progress[progress["industry"].isin([*ctx.industries, "total"])]
 elapsed = metrics.elapsed_share(year, as_of)
