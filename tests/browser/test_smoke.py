@@ -49,6 +49,21 @@ def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:  # noqa
     page.close()
 
 
+@pytest.mark.parametrize(
+    ("path", "title", "charts"),
+    [("review", "2023 年度回顾", 8), ("targets", "2024 年目标", 6), ("projects", "项目清单", 1)],
+)
+def test_page_renders_its_charts(app_url: str, browser, path: str, title: str, charts: int) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    page.get_by_text(title).first.wait_for(timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path}-1280x720.png"))
+    page.close()
+
+
 def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
     from tests.fixtures.ledgers import title_rows_xlsx
 
