@@ -55,6 +55,8 @@ PROJECT_COLUMNS = (
     "落地时间",
     "动工时间",
     "投产时间",
+    "计划开工时间",
+    "计划投产时间",
     "责任单位",
     "是否重点项目",
     "招商方式",
@@ -73,6 +75,9 @@ TARGET_COLUMNS = (
     "投产项目数（个）",
 )
 DATE_COLUMNS = ("签约时间", "落地时间", "动工时间", "投产时间")
+# The next step's planned date, beside the milestone whose absence it plans for.
+PLANNED_STEPS = {"计划开工时间": "动工时间", "计划投产时间": "投产时间"}
+DATE_CELLS = (*DATE_COLUMNS, *PLANNED_STEPS)
 AMOUNT_COLUMNS = ("计划总投资", "到位资金", "基金出资")
 TOTALLED_COLUMNS = AMOUNT_COLUMNS
 
@@ -259,6 +264,18 @@ INSTRUCTIONS = (
     "7. 重点项目须填写存在问题及解决措施，无问题的可留空。",
     "8. 本表每月5日前报镇招商引资指挥部办公室。",
 )
+
+# Key projects that have signed carry a planned date for each step they have not reached yet.
+SIGNED_STAGES = ("已签约", "已落地", "已动工", "暂缓")
+PLANNED_START_DAYS = (61, 273)  # construction planned 2–9 months after signing or landing
+PLANNED_PRODUCTION_DAYS = (244, 730)  # production planned 8–24 months after (planned) construction
+# A step started after Q3 needs a Q3 plan of its own that the production plan still fits (see _plan_q3).
+STARTED_AFTER_Q3_PRODUCTION_DAYS = (300, 700)
+PLAN_JITTER_DAYS = 30  # how far a Q3 plan for a step reached since then lies from the actual date
+NEXT_YEAR = dt.date(2024, 1, 1)
+PLAN_HORIZON = dt.date(2025, 12, 31)
+OVERDUE_AT_YEAR_END = 8  # key projects whose planned step has passed on 2023-12-31 ...
+OVERDUE_AT_Q3 = 3  # ... of which this many were already late on 2023-09-30
 
 # The deliberate differences between the Q3 export and the year-end one (see generate_q3).
 Q3_SUSPENDED = 4  # 暂缓 at year end, still moving at Q3
@@ -600,6 +617,86 @@ def _project_rows(rng: random.Random) -> list[Row]:
     return rows
 
 
+def _days(date: dt.date, days: int) -> dt.date:
+    """The date `days` days later (earlier when negative)."""
+    return date + dt.timedelta(days=days)
+
+
+def _draw_date(rng: random.Random, low: dt.date, high: dt.date) -> dt.date:
+    """A day drawn uniformly from low..high, both included."""
+    return _days(low, rng.randint(0, (high - low).days))
+
+
+def _needs_plan(row: Row) -> bool:
+    """Key projects that have signed plan their next steps (a project in production has none left)."""
+    return row["是否重点项目"] == "是" and row["项目进度"] in SIGNED_STAGES and row["签约时间"] is not None
+
+
+def _next_step_window(row: Row) -> tuple[dt.date, dt.date]:
+    """Feasible year-end planned dates of the row's next step, kept valid for the Q3 export too."""
+    started = row["动工时间"]
+    if started is not None:
+        low, high = STARTED_AFTER_Q3_PRODUCTION_DAYS if started > Q3_AS_OF else PLANNED_PRODUCTION_DAYS
+        return _days(started, low), _days(started, high)
+    low, high = PLANNED_START_DAYS
+    base = row["落地时间"] or row["签约时间"]
+    until = _days(base, high)
+    # A landing after Q3 is not in the Q3 export, where the same plan must still fit the signing date.
+    at_q3 = [d for d in (row["签约时间"], row["落地时间"]) if d is not None and d <= Q3_AS_OF]
+    if at_q3:
+        until = min(until, _days(max(at_q3), high))
+    return _days(base, low), until
+
+
+def _production_plan(rng: random.Random, start: dt.date) -> dt.date:
+    """A planned production date 8–24 months after a (planned) construction start, by 2025 at the latest."""
+    low, high = PLANNED_PRODUCTION_DAYS
+    return _draw_date(rng, _days(start, low), min(_days(start, high), PLAN_HORIZON))
+
+
+def _pick_late(rng: random.Random, rows: list[Row], pool: list[int], n: int) -> set[int]:
+    """n rows of pool, those with a 存在问题 first: the problem is why the project is late."""
+    troubled = [i for i in pool if not _is_blank(rows[i].get("存在问题"))]
+    calm = [i for i in pool if i not in troubled]
+    first = rng.sample(troubled, max(0, min(n, len(troubled))))
+    return set(first) | set(rng.sample(calm, max(0, min(n - len(first), len(calm)))))
+
+
+def _plan_year_end(rng: random.Random, rows: list[Row]) -> None:
+    """计划开工时间 / 计划投产时间 of key signed projects, a few of them passed already (overdue)."""
+    for row in rows:
+        row.update(dict.fromkeys(PLANNED_STEPS))
+    windows = {i: _next_step_window(row) for i, row in enumerate(rows) if _needs_plan(row)}
+    signed_by_q3 = {i for i in windows if rows[i]["签约时间"] <= Q3_AS_OF}
+    # Some plans cannot help having passed: a project signed long ago that has not moved since.
+    forced_q3 = [i for i, (_, high) in windows.items() if high < Q3_AS_OF]
+    could_q3 = [i for i, (low, high) in windows.items() if i in signed_by_q3 and low < Q3_AS_OF <= high]
+    late_at_q3 = set(forced_q3) | _pick_late(rng, rows, could_q3, OVERDUE_AT_Q3 - len(forced_q3))
+
+    def late_window(i: int) -> tuple[dt.date, dt.date]:
+        """Overdue at year end but not at Q3: Oct–Dec, or any time before year end if signed since Q3."""
+        low, high = windows[i]
+        return (max(low, Q3_AS_OF) if i in signed_by_q3 else low), min(high, _days(AS_OF, -1))
+
+    forced = [i for i, (_, high) in windows.items() if high < NEXT_YEAR and i not in late_at_q3]
+    could = [i for i in windows if i not in late_at_q3 and i not in forced and late_window(i)[0] <= late_window(i)[1]]
+    wanted = OVERDUE_AT_YEAR_END - len(late_at_q3) - len(forced)
+    late = late_at_q3 | set(forced) | _pick_late(rng, rows, could, wanted)
+    for i, (low, high) in windows.items():
+        if i in late_at_q3:
+            step = _draw_date(rng, low, min(high, _days(Q3_AS_OF, -1)))
+        elif i in late:
+            step = _draw_date(rng, *late_window(i))
+        else:
+            step = _draw_date(rng, max(low, NEXT_YEAR), min(high, PLAN_HORIZON))
+        row = rows[i]
+        if row["动工时间"] is None:
+            row["计划开工时间"] = step
+            row["计划投产时间"] = _production_plan(rng, step)
+        else:
+            row["计划投产时间"] = step
+
+
 def _nice_target(actual: float, factor: float, step: int) -> int:
     """Lift a 2023 actual by a growth factor and round up to a presentable step."""
     return max(step, math.ceil(actual * factor / step) * step)
@@ -636,6 +733,8 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (projects, targets) for the given seed; the same seed always gives the same frames."""
     rng = random.Random(seed)
     rows = _project_rows(rng)
+    # A stream of their own, so adding the plans left every other cell of the ledger as it was.
+    _plan_year_end(random.Random(f"{seed}-plans"), rows)
     projects = pd.DataFrame([{c: row.get(c) for c in PROJECT_COLUMNS} for row in rows])
     for column in AMOUNT_COLUMNS:
         projects[column] = projects[column].astype("float64")
@@ -819,13 +918,60 @@ def _q3_rows(rng: random.Random, rows: list[Row]) -> list[Row]:
     return q3_rows
 
 
+def _q3_plan(
+    rng: random.Random, year_end: Row, column: str, window: tuple[dt.date, dt.date], fits: tuple[dt.date, dt.date]
+) -> dt.date:
+    """The year-end plan for a step if it fits the Q3 row, else the plan made at Q3 for a step reached since.
+
+    Such a plan lies near the date the step happened and had not passed at Q3; it stays inside `fits`
+    (the range that keeps the year-end plan of the following step valid) where it can.
+    """
+    low, high = window
+    planned = year_end[column]
+    if planned is not None and low <= planned <= high:
+        return planned
+    target = year_end[PLANNED_STEPS[column]] or planned or low
+    aim = _days(target, rng.randint(-PLAN_JITTER_DAYS, PLAN_JITTER_DAYS))
+    not_passed = (max(low, _days(Q3_AS_OF, 1)), high)
+    narrowed = (max(not_passed[0], fits[0]), min(high, fits[1]))
+    low, high = next(w for w in (narrowed, not_passed, window) if w[0] <= w[1])
+    # Outside the range, land a few days in from its nearer end rather than all on the end itself.
+    inward = rng.randint(0, min(PLAN_JITTER_DAYS, (high - low).days))
+    return _days(low, inward) if aim < low else _days(high, -inward) if aim > high else aim
+
+
+def _plan_q3(rng: random.Random, q3_rows: list[Row], year_end_rows: list[Row]) -> None:
+    """计划开工时间 / 计划投产时间 as they stood at Q3: the year-end plans, plus those of steps reached since."""
+    later = {(r["项目名称"], r["投资方"]): r for r in year_end_rows}
+    start_days, production_days = PLANNED_START_DAYS, PLANNED_PRODUCTION_DAYS
+    for row in q3_rows:
+        row.update(dict.fromkeys(PLANNED_STEPS))
+        year_end = later.get((row["项目名称"], row["投资方"]))
+        if year_end is None or not _needs_plan(row):
+            continue
+        start = row["动工时间"]
+        if start is None:
+            base = row["落地时间"] or row["签约时间"]
+            window = (_days(base, start_days[0]), _days(base, start_days[1]))
+            production = year_end["计划投产时间"]
+            fits = window
+            if production is not None:
+                fits = (_days(production, -production_days[1]), _days(production, -production_days[0]))
+            start = row["计划开工时间"] = _q3_plan(rng, year_end, "计划开工时间", window, fits)
+        if row["投产时间"] is None:
+            window = (_days(start, production_days[0]), _days(start, production_days[1]))
+            row["计划投产时间"] = _q3_plan(rng, year_end, "计划投产时间", window, window)
+
+
 def generate_q3(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Return the projects as exported at 2023-09-30, derived from generate(seed) (amounts in 万元)."""
     year_end, _ = generate(seed)
     rows = [{c: None if _is_blank(v) else v for c, v in r.items()} for r in year_end.to_dict("records")]
     # A separate stream, so the Q3 story never disturbs the year-end ledger drawn from `seed`.
     rng = random.Random(f"{seed}-2023q3")
-    projects = pd.DataFrame([{c: row.get(c) for c in PROJECT_COLUMNS} for row in _q3_rows(rng, rows)])
+    q3_rows = _q3_rows(rng, rows)
+    _plan_q3(random.Random(f"{seed}-2023q3-plans"), q3_rows, rows)
+    projects = pd.DataFrame([{c: row.get(c) for c in PROJECT_COLUMNS} for row in q3_rows])
     for column in AMOUNT_COLUMNS:
         projects[column] = projects[column].astype("float64")
     return projects
@@ -904,9 +1050,9 @@ def _write_projects(
         for col, (name, value) in enumerate(zip(PROJECT_COLUMNS, record, strict=True)):
             row = first + offset
             if _is_blank(value):
-                style = fmt.date if name in DATE_COLUMNS else fmt.amount if name in AMOUNT_COLUMNS else fmt.text
+                style = fmt.date if name in DATE_CELLS else fmt.amount if name in AMOUNT_COLUMNS else fmt.text
                 sheet.write_blank(row, col, None, style)
-            elif name in DATE_COLUMNS:
+            elif name in DATE_CELLS:
                 sheet.write_datetime(row, col, value, fmt.date)
             elif name in AMOUNT_COLUMNS or name == "序号":
                 sheet.write_number(row, col, value, fmt.amount if name != "序号" else fmt.center)

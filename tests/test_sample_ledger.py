@@ -13,6 +13,15 @@ from python_calamine import CalamineWorkbook
 from analytics import sample_ledger as sl
 
 LADDER = {"洽谈": 0, "已签约": 1, "已落地": 2, "已动工": 3, "竣工投产": 4}
+HEADER = [
+    "序号", "项目名称", "投资方", "所属行业", "项目类型", "投资方来源地", "计划总投资", "到位资金", "项目进度",
+    "签约时间", "落地时间", "动工时间", "投产时间", "计划开工时间", "计划投产时间",
+    "责任单位", "是否重点项目", "招商方式", "引荐企业", "基金出资", "存在问题", "解决措施", "备注",
+]  # fmt: skip
+# Each planned date and the milestone it plans for; only a key project that has signed plans ahead.
+PLANNED = {"计划开工时间": "动工时间", "计划投产时间": "投产时间"}
+PLANNING_STAGES = {"已签约", "已落地", "已动工", "暂缓"}
+YEAR_END = dt.date(2023, 12, 31)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +48,7 @@ def _blank(value: object) -> bool:
 
 
 def test_columns_and_row_count(projects: pd.DataFrame) -> None:
-    assert list(projects.columns) == list(sl.PROJECT_COLUMNS)
+    assert list(projects.columns) == list(sl.PROJECT_COLUMNS) == HEADER
     assert 240 <= len(projects) <= 260
     assert list(projects["序号"]) == list(range(1, len(projects) + 1))
 
@@ -213,6 +222,48 @@ def test_amounts_are_rounded(projects: pd.DataFrame) -> None:
         assert (values.round(1) == values).all()
 
 
+def _overdue(frame: pd.DataFrame, as_of: dt.date) -> set[str]:
+    """Key projects with a planned date before as_of for a step they have not reached (the review's OVERDUE)."""
+    return {
+        row["项目名称"]
+        for _, row in frame.iterrows()
+        if row["是否重点项目"] == "是"
+        and any(not _blank(row[plan]) and row[plan] < as_of and _blank(row[step]) for plan, step in PLANNED.items())
+    }
+
+
+def test_planned_dates_only_for_steps_key_signed_projects_have_not_reached(projects: pd.DataFrame) -> None:
+    for _, row in projects.iterrows():
+        plans_ahead = row["是否重点项目"] == "是" and row["项目进度"] in PLANNING_STAGES
+        for plan, step in PLANNED.items():
+            assert (not _blank(row[plan])) == (plans_ahead and _blank(row[step])), (row["项目名称"], plan)
+            assert _blank(row[plan]) or isinstance(row[plan], dt.date)
+
+
+def test_planned_dates_follow_the_milestones(projects: pd.DataFrame) -> None:
+    for _, row in projects.iterrows():
+        latest = max((d for d in _dates(row) if d is not None), default=None)
+        start, production = row["计划开工时间"], row["计划投产时间"]
+        if not _blank(start):
+            signed_or_landed = row["落地时间"] or row["签约时间"]
+            assert start > latest and 2 * 30 <= (start - signed_or_landed).days <= 9 * 31, row["项目名称"]
+        if not _blank(production):
+            started = row["动工时间"] or start  # the actual start, else the planned one
+            assert production > latest and 8 * 30 <= (production - started).days <= 24 * 31, row["项目名称"]
+
+
+def test_a_few_key_projects_are_overdue_at_year_end_most_with_a_problem(projects: pd.DataFrame) -> None:
+    late = _overdue(projects, YEAR_END)
+    assert 6 <= len(late) <= 10
+    problems = projects.loc[projects["项目名称"].isin(late), "存在问题"]
+    assert problems.notna().mean() >= 0.75
+    # The other plans look ahead into the next two years.
+    on_time = projects[~projects["项目名称"].isin(late)]
+    plans = [d for column in PLANNED for d in on_time[column] if not _blank(d)]
+    assert len(plans) >= 20
+    assert all(dt.date(2024, 1, 1) <= d <= dt.date(2025, 12, 31) for d in plans)
+
+
 def test_targets_sum_and_lift_over_2023(projects: pd.DataFrame, targets: pd.DataFrame) -> None:
     assert list(targets.columns) == list(sl.TARGET_COLUMNS)
     assert list(targets["产业"]) == [*sl.TARGET_GROUPS, "合计"]
@@ -249,6 +300,8 @@ def test_core_invariants_hold_for_other_seeds(seed: int) -> None:
     test_referral_counts_have_a_leader_and_ties(projects)
     test_fund_amounts_only_where_expected(projects)
     test_targets_sum_and_lift_over_2023(projects, targets)
+    test_planned_dates_only_for_steps_key_signed_projects_have_not_reached(projects)
+    test_planned_dates_follow_the_milestones(projects)
 
 
 def test_workbook_round_trip(tmp_path, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
@@ -260,7 +313,7 @@ def test_workbook_round_trip(tmp_path, projects: pd.DataFrame, targets: pd.DataF
     assert rows[0][0] == "古镇镇招商引资项目储备台账（截至2023年12月31日）"
     assert rows[1][0] == "填报单位：古镇镇招商引资指挥部办公室"
     assert "单位：万元" in rows[1]
-    assert rows[2] == list(sl.PROJECT_COLUMNS)
+    assert rows[2] == HEADER
     body, total, footer = rows[3:-2], rows[-2], rows[-1]
     assert len(body) == len(projects)
     assert total[0] == "" and total[1] == "合计"
@@ -270,8 +323,10 @@ def test_workbook_round_trip(tmp_path, projects: pd.DataFrame, targets: pd.DataF
         column_sum = sum(r[col] for r in body if r[col] != "")
         assert total[col] == pytest.approx(column_sum, abs=0.05)
         assert total[col] == pytest.approx(projects[column].sum(), abs=0.05)
-    sign_col = sl.PROJECT_COLUMNS.index("签约时间")
-    assert {type(r[sign_col]) for r in body} == {dt.date, str}
+    for column in ("签约时间", *PLANNED):
+        col = HEADER.index(column)
+        assert {type(r[col]) for r in body} == {dt.date, str}, column
+        assert [r[col] or None for r in body] == list(projects[column]), column
 
     target_rows = book.get_sheet_by_name("2024年目标").to_python(skip_empty_area=False)
     assert target_rows[0][0] == "古镇镇2024年招商引资目标任务"
@@ -323,7 +378,7 @@ def _moved(pairs: Pairs, direction: int) -> set[Identity]:
 
 
 def test_q3_columns_numbering_and_identities(q3: pd.DataFrame) -> None:
-    assert list(q3.columns) == list(sl.PROJECT_COLUMNS)
+    assert list(q3.columns) == HEADER
     assert list(q3["序号"]) == list(range(1, len(q3) + 1))
     assert q3["项目名称"].is_unique
     assert not q3.duplicated(["项目名称", "投资方"]).any()
@@ -439,6 +494,39 @@ def test_key_projects_stalled_across_the_quarter(pairs: Pairs) -> None:
     assert len(with_problems) >= 3
 
 
+def test_q3_planned_dates_fit_the_q3_rows(q3: pd.DataFrame) -> None:
+    test_planned_dates_only_for_steps_key_signed_projects_have_not_reached(q3)
+    test_planned_dates_follow_the_milestones(q3)
+
+
+def _same_plans(pairs: Pairs) -> int:
+    """Check that both exports show the same plan for a step; return how many Q3 plans were reached since."""
+    at_q3, at_year_end = pairs
+    reached_since = 0
+    for key in at_q3.keys() & at_year_end.keys():
+        before, after = at_q3[key], at_year_end[key]
+        for plan, step in PLANNED.items():
+            if not _blank(before[plan]) and not _blank(after[plan]):
+                assert before[plan] == after[plan], (key, plan)
+            elif not _blank(before[plan]):
+                # Planned at Q3 and no longer needed: the step has been reached since.
+                assert after[step] is not None and after[step] > Q3_AS_OF, (key, plan)
+                reached_since += 1
+            elif not _blank(after[plan]):
+                assert before["项目进度"] == "洽谈", (key, plan)  # signed only after Q3
+    return reached_since
+
+
+def test_q3_shows_the_same_plans_as_year_end(pairs: Pairs) -> None:
+    assert _same_plans(pairs) >= 3
+
+
+def test_fewer_overdue_at_q3_and_still_overdue_at_year_end(q3: pd.DataFrame, projects: pd.DataFrame) -> None:
+    late_at_q3 = _overdue(q3, Q3_AS_OF)
+    assert 2 <= len(late_at_q3) <= 4
+    assert late_at_q3 <= _overdue(projects, YEAR_END)
+
+
 def test_q3_problems_fit_the_q3_stage(q3: pd.DataFrame) -> None:
     for text, stage in zip(q3["存在问题"], q3["项目进度"], strict=True):
         if text:
@@ -460,6 +548,9 @@ def test_q3_core_invariants_hold_for_other_seeds(seed: int) -> None:
     pairs = (_by_identity(q3), _by_identity(projects))
     assert len(_moved(pairs, +1)) >= 10 and len(_moved(pairs, -1)) == sl.Q3_BACK
     assert len(pairs[0].keys() - pairs[1].keys()) == sl.Q3_VANISHED
+    test_planned_dates_only_for_steps_key_signed_projects_have_not_reached(q3)
+    test_planned_dates_follow_the_milestones(q3)
+    _same_plans(pairs)
 
 
 def test_q3_workbook_round_trip(tmp_path, q3: pd.DataFrame) -> None:
@@ -470,9 +561,12 @@ def test_q3_workbook_round_trip(tmp_path, q3: pd.DataFrame) -> None:
     assert rows[0][0] == "古镇镇招商引资项目储备台账（截至2023年9月30日）"
     assert rows[1][0] == "填报单位：古镇镇招商引资指挥部办公室"
     assert "单位：万元" in rows[1]
-    assert rows[2] == list(sl.PROJECT_COLUMNS)
+    assert rows[2] == HEADER
     body, total, footer = rows[3:-2], rows[-2], rows[-1]
     assert len(body) == len(q3)
+    for column in PLANNED:
+        col = HEADER.index(column)
+        assert [r[col] or None for r in body] == list(q3[column]), column
     assert total[1] == "合计" and footer[0] == "填表人：李敏    审核人：陈志强"
     for column in sl.TOTALLED_COLUMNS:
         col = sl.PROJECT_COLUMNS.index(column)
