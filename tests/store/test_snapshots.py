@@ -45,8 +45,9 @@ def test_import_keeps_source_sheet_and_row(con) -> None:  # noqa: ANN001
 
 
 def test_identical_bytes_make_no_second_snapshot(con) -> None:  # noqa: ANN001
-    first = import_bytes(con, title_rows_xlsx(), "a.xlsx")
-    again = import_bytes(con, title_rows_xlsx(), "renamed.xlsx")
+    data = title_rows_xlsx()  # built once: openpyxl stamps the save time into every file it writes
+    first = import_bytes(con, data, "a.xlsx")
+    again = import_bytes(con, data, "renamed.xlsx")
     assert again.duplicate and again.snapshot_id == first.snapshot_id
     assert _count(con, "snapshots") == 1
     assert _count(con, "projects") == 5
