@@ -74,3 +74,12 @@ def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
         ).fetchone()[0]
     assert stalled > 0
     assert any(h.value == f"停滞的重点项目（{stalled} 个）" for h in at.subheader)
+
+
+def test_a_year_without_targets_says_how_to_set_them(sample_db: Path) -> None:
+    at = open_page("targets")
+    at.selectbox(key="targets_year").set_value(2023).run()
+    assert not at.exception
+    assert at.title[0].value == "2023 年目标"
+    assert any("2023 年还没有目标" in i.value for i in at.info)
+    assert not at.get("plotly_chart")  # no bullet charts without targets
