@@ -66,17 +66,27 @@ def _snapshot(con: duckdb.DuckDBPyConnection, requested: int | None) -> int:
     return active
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    path = Path(args.path)
+def _read_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    data = _read_file(path)
+    new_database = not database_path(args.db).exists()
     con = connect(args.db)
     try:
         outcome = import_bytes(
             con, data, path.name, as_of=args.as_of, archive=archive_dir(args.db), max_bytes=args.max_mb * 1024 * 1024
         )
+    except ImportRejected:
+        con.close()
+        if new_database:  # a refused first import leaves no empty database behind
+            database_path(args.db).unlink(missing_ok=True)
+        raise
     finally:
         con.close()
     if args.json:
@@ -303,10 +313,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def cmd_import_targets(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+    data = _read_file(path)
     con = connect(args.db)
     try:
         year, stored, issues = import_targets_file(con, data, path.name, who=current_user(), year=args.year)
