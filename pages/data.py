@@ -13,7 +13,13 @@ from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
 from analytics.store.connection import archive_dir, database_path
 from analytics.store.imports import import_bytes, resolve_as_of
-from analytics.store.snapshots import current_user, list_snapshots, original_file, set_active_snapshot
+from analytics.store.snapshots import (
+    current_user,
+    list_snapshots,
+    original_file,
+    set_active_snapshot,
+    snapshot_issues,
+)
 from analytics.vocabulary import vocabulary
 from pages.context import connection, page_context, snapshot_caption
 
@@ -141,6 +147,11 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
             set_active_snapshot(con, None)
             st.cache_data.clear()
             st.rerun()
+        report = snapshot_issues(con, int(chosen))
+        if not report.empty:
+            with st.expander(ctx.t("data.stored_report", n=len(report))):
+                report["severity"] = report["severity"].map(lambda s: ctx.t(f"severity.{s}"))
+                st.dataframe(report.rename(columns=lambda c: ctx.t(f"issue.{c}")), hide_index=True, width="stretch")
     with right:
         original = original_file(con, int(chosen))
         if original:

@@ -55,10 +55,6 @@ def stage_at(projects: pd.DataFrame, cutoff: date) -> pd.Series:
     return stage.where(projects["stage"] != "suspended", "suspended")
 
 
-def _industry_frame(index: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(index=pd.Index(index, name="industry"))
-
-
 def reserve_at(projects: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     """Projects and planned investment (万元) by industry × stage on the cutoff, zeros included."""
     frame = projects.assign(stage_then=stage_at(projects, cutoff))

@@ -24,12 +24,15 @@ def test_snapshot_list_shows_who_and_when(sample_db: Path) -> None:
     second = _add_second_snapshot(sample_db)
     at = open_page("data")
     assert not at.exception
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "快照" in d.value.columns)
     # The sample seeds two snapshots (2023-09-30 as 1, 2023-12-31 as 2); newest as_of first.
     assert list(table["快照"]) == [second, 2, 1]
     assert list(table["导入人"]) == ["王芳", "sample", "sample"]
     assert list(table["当前"]) == [True, False, False]
     assert list(table["项目数"])[0] == 5
+    # The chosen snapshot's stored import report: the sample's notes (skipped sheets, targets) are there.
+    report = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    assert len(report) > 0 and set(report["级别"]) <= {"错误（未导入）", "警告（已修正）", "提示"}
 
 
 def test_roll_back_and_forward(sample_db: Path) -> None:
