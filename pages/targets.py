@@ -18,12 +18,6 @@ from pages.context import connection, page_context, snapshot_caption, snapshot_h
 from pages.project_table import project_table
 
 
-def _default_year(as_of, years: list[int]) -> int:  # noqa: ANN001
-    """The latest year with targets up to next year; else the year after the last complete one."""
-    candidates = [y for y in years if y <= as_of.year + 1]
-    return max(candidates) if candidates else review.default_year(as_of) + 1
-
-
 def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
     frame = progress[progress["target"].notna()].copy()
     frame["scope"] = frame["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
@@ -112,7 +106,7 @@ if ctx.snapshot_id is None:
 con = connection()
 as_of = ctx.snapshot["as_of"]
 years = target_years(con)
-default = _default_year(as_of, years)
+default = metrics.default_target_year(as_of, years)
 choices = sorted(set(years) | {default, as_of.year})
 year = st.sidebar.selectbox(
     ctx.t("targets.year"), choices[::-1], index=choices[::-1].index(default), key="targets_year"
@@ -121,6 +115,10 @@ st.title(ctx.t("targets.header", year=year))
 snapshot_caption(ctx)
 
 targets = load_targets(con, year)
+if set(ctx.industries) != set(INDUSTRIES):
+    # With an industry filter the town's target would be compared with part of the town's actuals:
+    # the total becomes the sum of the chosen industries' targets instead.
+    targets = targets[targets["industry"].isin(ctx.industries)]
 projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
 progress = metrics.progress(targets, projects, year, as_of)
 progress = progress[progress["industry"].isin([*ctx.industries, "total"])]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics.review import EVENTS, monthly_cumulative
+from analytics.metrics.review import default_year as review_default_year
 from analytics.vocabulary import INDUSTRIES
 
 MEASURES = ("signed_count", "signed_investment_wan", "landed_count", "construction_count", "production_count")
@@ -21,6 +22,12 @@ MEASURE_EVENT = {
 # Pace = completion ÷ share of the year elapsed. The one place these thresholds live.
 PACE_THRESHOLDS = {"ahead": 1.05, "on_track": 0.90}
 SCOPES = (*INDUSTRIES, "total")
+
+
+def default_target_year(as_of: date, years_with_targets: list[int]) -> int:
+    """The latest year with targets up to next year; else the year after the last complete one."""
+    candidates = [y for y in years_with_targets if y <= as_of.year + 1]
+    return max(candidates) if candidates else review_default_year(as_of) + 1
 
 
 def elapsed_share(year: int, as_of: date) -> float:

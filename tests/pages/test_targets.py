@@ -83,3 +83,17 @@ def test_a_year_without_targets_says_how_to_set_them(sample_db: Path) -> None:
     assert at.title[0].value == "2023 年目标"
     assert any("2023 年还没有目标" in i.value for i in at.info)
     assert not at.get("plotly_chart")  # no bullet charts without targets
+
+
+def test_industry_filter_compares_like_with_like(sample_db: Path) -> None:
+    at = open_page("targets", industry="lighting")
+    assert not at.exception
+    pace = at.dataframe[0].value
+    with duckdb.connect(str(sample_db)) as con:
+        lighting = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
+        ).fetchone()[0]
+    # The town row now stands for the chosen industries: its target is lighting's, not the town's.
+    town = pace[(pace["产业"] == "全镇") & (pace["指标"] == "签约项目数")]
+    assert town["目标"].tolist() == [lighting]
+    assert set(pace["产业"]) == {"灯饰照明", "全镇"}
