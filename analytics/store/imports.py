@@ -69,9 +69,19 @@ def import_bytes(
     existing = snapshot_for_hash(con, sha256(data))
     if existing is not None:
         info = snapshot_info(con, existing) or {}
-        note = Issue(None, None, None, "info", f"相同内容的文件已导入为快照 {existing}，未重复创建")
+        notes = [Issue(None, None, None, "info", f"相同内容的文件已导入为快照 {existing}，未重复创建")]
+        if as_of is not None and as_of != info["as_of"]:
+            notes.append(
+                Issue(
+                    None,
+                    None,
+                    None,
+                    "warning",
+                    f"快照 {existing} 的数据截至 {info['as_of']}，本次指定的 {as_of} 未采用",
+                )
+            )
         return ImportOutcome(
-            existing, True, info["as_of"], info["rows_read"], info["rows_imported"], info["rows_rejected"], [note]
+            existing, True, info["as_of"], info["rows_read"], info["rows_imported"], info["rows_rejected"], notes
         )
     ledger = read_ledger(data, file_name, overrides=overrides, max_bytes=max_bytes)
     resolved, source = resolve_as_of(ledger, as_of)
@@ -98,7 +108,12 @@ def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who
         if found.year is None:
             issues.append(Issue(plan.grid.name, None, None, "warning", "目标表未写明年度（如「2024年目标」），未导入"))
             continue
-        changed = save_targets(con, found.year, found.values, who, f"import:{ledger.file_name}", replace=True)
+        # Upsert, not replace: targets an analyst added in the editor survive a routine ledger upload.
+        try:
+            changed = save_targets(con, found.year, found.values, who, f"import:{ledger.file_name}")
+        except Exception as exc:  # the snapshot is stored; a targets failure must not undo or hide that
+            issues.append(Issue(plan.grid.name, None, None, "warning", f"目标表未能保存：{exc}"))
+            continue
         issues.append(
             Issue(
                 plan.grid.name,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analytics.ingest.ledger import read_ledger
 from analytics.store.connection import REPO_ROOT, archive_dir, connect, database_path
-from analytics.store.imports import import_bytes
+from analytics.store.imports import import_bytes, import_target_sheets
 from analytics.store.snapshots import archived_uploads, store_snapshot
 
 SAMPLE_LEDGER = REPO_ROOT / "data" / "sample" / "sample_ledger.xlsx"
@@ -38,7 +38,11 @@ def ensure_seeded(db: str | Path | None = None, samples: tuple[Path, ...] = SAMP
 
 
 def rebuild_from_archive(archive: Path, target: Path) -> int:
-    """Replay every archived original, oldest first, into a new database; return the snapshot count."""
+    """Replay every archived original, oldest first, into a new database; return the snapshot count.
+
+    Target sheets inside archived workbooks are replayed too; targets typed into the editor are decisions,
+    not uploads, and are not in the archive. A failed rebuild leaves no partial database behind.
+    """
     con = connect(target)
     count = 0
     try:
@@ -50,7 +54,11 @@ def rebuild_from_archive(archive: Path, target: Path) -> int:
                 who=manifest["created_by"], overrides=manifest["overrides"], archive=archive_dir(target),
                 created_at=datetime.fromisoformat(manifest["created_at"]),
             )  # fmt: skip
+            import_target_sheets(con, ledger, manifest["created_by"])
             count += 1
-    finally:
+    except BaseException:
         con.close()
+        target.unlink(missing_ok=True)
+        raise
+    con.close()
     return count

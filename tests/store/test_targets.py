@@ -92,3 +92,39 @@ def test_ledger_workbook_with_a_targets_sheet_stores_targets(tmp_path: Path) -> 
     year, stored, _ = import_targets_file(con, _targets_workbook(), "目标.xlsx", who="李敏")
     assert (year, stored) == (2024, 21)
     con.close()
+
+
+def test_a_ledger_upload_keeps_targets_added_in_the_editor(tmp_path: Path) -> None:
+    con = connect(tmp_path / "t.duckdb")
+    save_targets(con, 2024, _values(("total", "landed_count", 200.0)), "李敏", "editor")
+    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
+    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
+    sheet = ledger.create_sheet("2024年目标")
+    for row in extra.active.iter_rows(values_only=True):
+        sheet.append(row)
+    import_bytes(con, workbook_bytes(ledger), "台账.xlsx")
+    current = load_targets(con, 2024).set_index(["industry", "measure"])["value"]
+    assert current[("total", "landed_count")] == 200.0  # the editor's town total survives
+    assert current[("lighting", "signed_count")] == 75.0  # and the sheet's values arrived
+    con.close()
+
+
+def test_rebuild_replays_target_sheets(tmp_path: Path) -> None:
+    from analytics.store.connection import archive_dir
+    from analytics.store.seed import rebuild_from_archive
+
+    db = tmp_path / "live.duckdb"
+    con = connect(db)
+    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
+    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
+    sheet = ledger.create_sheet("2024年目标")
+    for row in extra.active.iter_rows(values_only=True):
+        sheet.append(row)
+    import_bytes(con, workbook_bytes(ledger), "台账.xlsx", archive=archive_dir(db))
+    before = load_targets(con, 2024)[["industry", "measure", "value"]]
+    con.close()
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    rebuild_from_archive(archive_dir(db), rebuilt)
+    con = connect(rebuilt)
+    assert load_targets(con, 2024)[["industry", "measure", "value"]].equals(before)
+    con.close()
