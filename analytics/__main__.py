@@ -43,6 +43,16 @@ class CommandError(Exception):
     """A problem worth one sentence on stderr and exit code 2."""
 
 
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度应为四位数字，收到「{text}」") from None
+    if not 1990 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度应在 1990–2100 之间，收到 {year}")
+    return year
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -181,7 +191,9 @@ def _load(args: argparse.Namespace) -> tuple[int, date, pd.DataFrame]:
 
 def cmd_review(args: argparse.Namespace) -> int:
     snapshot_id, as_of, projects = _load(args)
-    year = args.year or review.default_year(as_of)
+    year = args.year if args.year is not None else review.default_year(as_of)
+    if year > as_of.year:
+        raise CommandError(f"快照 {snapshot_id} 的数据截至 {as_of}，无法回顾 {year} 年")
     payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **review_json(projects, year, as_of)}
     if args.json:
         _emit(payload)
@@ -222,7 +234,7 @@ def channels_json(projects: pd.DataFrame, year: int) -> dict:
 
 def cmd_channels(args: argparse.Namespace) -> int:
     snapshot_id, as_of, projects = _load(args)
-    year = args.year or review.default_year(as_of)
+    year = args.year if args.year is not None else review.default_year(as_of)
     payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **channels_json(projects, year)}
     if args.json:
         _emit(payload)
@@ -258,7 +270,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
     snapshot_id, as_of, projects = _load(args)
     con = _open_existing(args.db)
     try:
-        year = args.year or max([y for y in target_years(con) if y <= as_of.year + 1], default=as_of.year)
+        year = args.year if args.year is not None else target_metrics.default_target_year(as_of, target_years(con))
         targets = load_targets(con, year)
     finally:
         con.close()
@@ -334,6 +346,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
+        frame["as_of"] = frame["as_of"].map(lambda d: d.date().isoformat())
+        frame["created_at"] = frame["created_at"].map(lambda d: d.isoformat())
         _emit(frame.to_dict(orient="records"))
     else:
         print(frame.drop(columns=["sha256"]).to_string(index=False))
@@ -357,6 +371,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     target = database_path(args.db)
     if target.exists():
         raise CommandError(f"目标数据库 {target} 已存在；重建需要一个新的文件路径")
+    if not source.is_dir() or not any(source.glob("*.json")):
+        raise CommandError(f"归档目录 {source} 不存在或其中没有归档文件")
     count = rebuild_from_archive(source, target)
     print(f"已从 {source} 重建 {count} 个快照到 {target}")
     return 0
@@ -405,7 +421,7 @@ def parser() -> argparse.ArgumentParser:
     ):  # fmt: skip
         p = sub.add_parser(name, help=help_text)
         if year_help:
-            p.add_argument("--year", type=int, help=year_help)
+            p.add_argument("--year", type=_year, help=year_help)
         p.add_argument("--db")
         p.add_argument("--snapshot", type=int)
         p.add_argument("--json", action="store_true")
@@ -420,7 +436,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import-targets", help="import a separate targets file (目标)")
     p.add_argument("path")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=_year)
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_import_targets)

@@ -55,3 +55,34 @@ def test_review_json_counts_events_dated_in_the_year(tmp_path: Path) -> None:
     # At the end of 2022 甲 had started construction; the rest, dated later or undated, were in talks.
     assert earlier["reserve_by_stage"]["construction"] == {"count": 1, "investment_wan": 100000.0}
     assert earlier["reserve_by_stage"]["negotiating"]["count"] == 4
+
+
+def test_years_outside_what_the_snapshot_can_tell_are_refused(tmp_path: Path) -> None:
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(rows_xlsx(HEADER, ROWS, title="古镇镇项目储备台账（截至2023年12月31日）"))
+    db = str(tmp_path / "r.duckdb")
+    run("import", str(ledger), "--db", db)
+    for year in ("0", "2024", "abc"):
+        result = run("review", "--year", year, "--db", db, "--json")
+        assert result.returncode == 2, year
+        assert result.stdout == "" and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_duplicate_import_with_another_as_of_says_it_was_not_used(tmp_path: Path) -> None:
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(rows_xlsx(HEADER, ROWS))
+    db = str(tmp_path / "r.duckdb")
+    first = json.loads(run("import", str(ledger), "--db", db, "--as-of", "2024-01-15", "--json").stdout)
+    again = json.loads(run("import", str(ledger), "--db", db, "--as-of", "2024-02-01", "--json").stdout)
+    assert again["duplicate"] and again["snapshot_id"] == first["snapshot_id"] and again["as_of"] == "2024-01-15"
+    assert any("2024-02-01" in i["message"] and i["severity"] == "warning" for i in again["issues"])
+    listed = json.loads(run("snapshots", "--db", db, "--json").stdout)
+    assert listed[0]["as_of"] == "2024-01-15"
+
+
+def test_rebuild_from_a_missing_archive_fails_and_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "new.duckdb"
+    result = run("rebuild", "--db", str(target), "--from-archive", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "nowhere" in result.stderr
+    assert not target.exists()
