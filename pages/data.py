@@ -126,8 +126,7 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
     con = connection()
     frame = list_snapshots(con)
     if frame.empty:
-        st.info(ctx.t("app.no_data"))
-        return
+        return  # the caption under the title already says there is no snapshot yet
     shown = frame[
         ["active", "snapshot_id", "as_of", "file_name", "rows_imported", "rows_rejected", "created_by", "created_at"]
     ]

@@ -155,6 +155,7 @@ def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
 
 ctx = page_context()
 if ctx.snapshot_id is None:
+    st.title(ctx.t("nav.review"))
     snapshot_caption(ctx)
     st.stop()
 

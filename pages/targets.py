@@ -101,6 +101,7 @@ def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
 
 ctx = page_context()
 if ctx.snapshot_id is None:
+    st.title(ctx.t("nav.targets"))
     snapshot_caption(ctx)
     st.stop()
 con = connection()

@@ -74,3 +74,16 @@ def test_empty_database_tells_how_to_start(tmp_path: Path, monkeypatch) -> None:
     assert not at.exception
     assert "数据库中还没有快照" in at.info[0].value
     assert len(at.metric) == 0
+
+
+def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from analytics.store.connection import connect
+
+    path = tmp_path / "empty.duckdb"
+    connect(path).close()
+    monkeypatch.setenv("RESERVES_DB", str(path))
+    for page in ("overview", "review", "targets", "projects", "data"):
+        at = open_page(page)
+        assert not at.exception, page
+        assert at.title, page  # every page still says where the visitor is
+        assert [i.value for i in at.info].count("数据库中还没有快照。请在「数据导入」页上传台账。") == 1, page
