@@ -66,6 +66,16 @@ def _targets_workbook(unit_header: str = "签约投资额（亿元）", title: s
     return workbook_bytes(book)
 
 
+def _ledger_with_targets() -> bytes:
+    """The five-project ledger with a 2024年目标 sheet added after its project sheet."""
+    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
+    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
+    sheet = ledger.create_sheet("2024年目标")
+    for row in extra.active.iter_rows(values_only=True):
+        sheet.append(row)
+    return workbook_bytes(ledger)
+
+
 def test_targets_sheet_reads_units_counts_and_an_entered_total() -> None:
     grid = read_workbook(_targets_workbook(), "t.xlsx")[0]
     found = read_targets(grid, "t.xlsx")
@@ -81,12 +91,8 @@ def test_targets_sheet_reads_units_counts_and_an_entered_total() -> None:
 
 def test_ledger_workbook_with_a_targets_sheet_stores_targets(tmp_path: Path) -> None:
     con = connect(tmp_path / "t.duckdb")
-    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
-    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
-    sheet = ledger.create_sheet("2024年目标")
-    for row in extra.active.iter_rows(values_only=True):
-        sheet.append(row)
-    outcome = import_bytes(con, workbook_bytes(ledger), "台账.xlsx")
+    ledger = _ledger_with_targets()
+    outcome = import_bytes(con, ledger, "台账.xlsx")
     assert outcome.rows_imported == 5
     assert len(load_targets(con, 2024)) == 21  # 4 industries × 5 measures + the entered town total
     year, stored, _ = import_targets_file(con, _targets_workbook(), "目标.xlsx", who="李敏")
@@ -97,12 +103,8 @@ def test_ledger_workbook_with_a_targets_sheet_stores_targets(tmp_path: Path) -> 
 def test_a_ledger_upload_keeps_targets_added_in_the_editor(tmp_path: Path) -> None:
     con = connect(tmp_path / "t.duckdb")
     save_targets(con, 2024, _values(("total", "landed_count", 200.0)), "李敏", "editor")
-    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
-    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
-    sheet = ledger.create_sheet("2024年目标")
-    for row in extra.active.iter_rows(values_only=True):
-        sheet.append(row)
-    import_bytes(con, workbook_bytes(ledger), "台账.xlsx")
+    ledger = _ledger_with_targets()
+    import_bytes(con, ledger, "台账.xlsx")
     current = load_targets(con, 2024).set_index(["industry", "measure"])["value"]
     assert current[("total", "landed_count")] == 200.0  # the editor's town total survives
     assert current[("lighting", "signed_count")] == 75.0  # and the sheet's values arrived
@@ -115,12 +117,8 @@ def test_rebuild_replays_target_sheets(tmp_path: Path) -> None:
 
     db = tmp_path / "live.duckdb"
     con = connect(db)
-    ledger = openpyxl.load_workbook(io.BytesIO(title_rows_xlsx()))
-    extra = openpyxl.load_workbook(io.BytesIO(_targets_workbook(title="目标任务")))
-    sheet = ledger.create_sheet("2024年目标")
-    for row in extra.active.iter_rows(values_only=True):
-        sheet.append(row)
-    import_bytes(con, workbook_bytes(ledger), "台账.xlsx", archive=archive_dir(db))
+    ledger = _ledger_with_targets()
+    import_bytes(con, ledger, "台账.xlsx", archive=archive_dir(db))
     before = load_targets(con, 2024)[["industry", "measure", "value"]]
     con.close()
     rebuilt = tmp_path / "rebuilt.duckdb"
