@@ -127,6 +127,7 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
     frame = list_snapshots(con)
     if frame.empty:
         return  # the caption under the title already says there is no snapshot yet
+    frame["as_of"] = frame["as_of"].dt.date
     shown = frame[
         ["active", "snapshot_id", "as_of", "file_name", "rows_imported", "rows_rejected", "created_by", "created_at"]
     ]

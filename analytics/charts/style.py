@@ -15,9 +15,10 @@ def apply_style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        # Below the plot, so a long takeaway title never collides with it.
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": 60, "b": 50},
+        # At the foot of the whole figure (below the x-axis title), so neither the takeaway title nor an
+        # axis title collides with it.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "title": None},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE}},
     )
     fig.update_xaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")
