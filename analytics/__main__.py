@@ -88,17 +88,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = _read_file(path)
     new_database = not database_path(args.db).exists()
     con = connect(args.db)
+    refused = False
     try:
         outcome = import_bytes(
             con, data, path.name, as_of=args.as_of, archive=archive_dir(args.db), max_bytes=args.max_mb * 1024 * 1024
         )
     except ImportRejected:
-        con.close()
-        if new_database:  # a refused first import leaves no empty database behind
-            database_path(args.db).unlink(missing_ok=True)
+        refused = True
         raise
     finally:
         con.close()
+        if refused and new_database:  # a refused first import leaves no empty database behind
+            database_path(args.db).unlink(missing_ok=True)
     if args.json:
         _emit(outcome.as_json())
     else:
