@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.domain import ALL_STAGES, INDUSTRIES
 from analytics.ingest.errors import ImportRejected
 from analytics.metrics import changes as change_metrics
 from analytics.metrics import channels, review
@@ -36,7 +37,6 @@ from analytics.store.snapshots import (
     snapshot_info,
 )
 from analytics.store.targets import load_targets, target_years
-from analytics.vocabulary import ALL_STAGES, INDUSTRIES
 
 
 class CommandError(Exception):

@@ -12,10 +12,6 @@ import opencc
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 
-STAGES = ("negotiating", "signed", "landed", "construction", "production")
-"""The ladder of stages, in order; `suspended` is a status beside it, not a rung."""
-ALL_STAGES = (*STAGES, "suspended")
-INDUSTRIES = ("lighting", "new_it", "new_energy", "other")
 PROJECT_TYPES = ("settle", "return", "new_site", "expansion")
 CHANNELS = ("referral", "fund", "event", "agency", "listing", "direct", "other", "unknown")
 

@@ -11,13 +11,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from analytics.domain import INDUSTRIES
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
 from analytics.metrics import review
 from analytics.metrics.history import stage_history
 from analytics.store.connection import connect, database_path
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
-from analytics.vocabulary import INDUSTRIES
 
 # The pages in menu order: (script, message key of its title, icon, URL path). A page joins this list
 # when its issue makes it real.

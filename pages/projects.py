@@ -8,13 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.projects import lifecycle
+from analytics.domain import ALL_STAGES
 from analytics.export import workbook_bytes
 from analytics.i18n import label
 from analytics.metrics.history import project_history
 from analytics.metrics.projects import ProjectFilter, filter_projects, options
 from analytics.metrics.review import SIZE_BANDS
 from analytics.theme import yi
-from analytics.vocabulary import ALL_STAGES, CHANNELS, PROJECT_TYPES
+from analytics.vocabulary import CHANNELS, PROJECT_TYPES
 from pages.context import connection, page_context, snapshot_caption, snapshot_projects
 from pages.project_table import display_frame
 

@@ -8,10 +8,10 @@ import streamlit as st
 from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
 from analytics.charts.overview import investment_by_industry_stage
+from analytics.domain import INDUSTRIES
 from analytics.i18n import label
 from analytics.metrics import channels, review
 from analytics.theme import WAN_PER_YI, count, percent, yi
-from analytics.vocabulary import INDUSTRIES
 from pages.context import page_context, snapshot_caption, snapshot_history, snapshot_projects
 from pages.project_table import display_frame, project_table
 

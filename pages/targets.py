@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import targets as charts
+from analytics.domain import INDUSTRIES
 from analytics.i18n import label
 from analytics.metrics import changes as change_metrics
 from analytics.metrics import review
@@ -13,7 +14,6 @@ from analytics.metrics import targets as metrics
 from analytics.store.snapshots import current_user, list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
-from analytics.vocabulary import INDUSTRIES
 from pages.context import connection, page_context, snapshot_caption, snapshot_history, snapshot_projects
 from pages.project_table import project_table
 

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.style import apply_style
+from analytics.domain import ALL_STAGES
 from analytics.i18n import label, t
 from analytics.theme import STAGE_COLOURS
-from analytics.vocabulary import ALL_STAGES
 
 _EVENTS = {"signed_date": "signed", "landed_date": "landed", "construction_date": "construction", "production_date": "production"}  # fmt: skip
 

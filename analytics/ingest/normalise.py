@@ -9,11 +9,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from analytics.domain import LADDER
 from analytics.ingest.errors import Issue
 from analytics.ingest.headers import Column, Header, parse_as_of, title_unit
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
-from analytics.vocabulary import STAGES, Vocabulary, header_key, lookup, lookup_stage, to_traditional
+from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, to_traditional
 
 # Fields where "无" is a real answer (no problems, no notes), so an empty placeholder is not worth a warning.
 _FREE_TEXT = ("problems", "measures", "notes", "introduced_by")
@@ -26,7 +27,7 @@ _DATE_STAGE = {
     "construction_date": "construction",
     "production_date": "production",
 }
-_RANK = {stage: i for i, stage in enumerate(STAGES)}
+_RANK = {stage: i for i, stage in enumerate(LADDER)}
 _AMOUNT_COLUMN = {"investment": "investment_wan", "invested_to_date": "invested_wan", "fund_investment": "fund_wan"}
 # "一、", "（二）", "(3)", "4.", "第一类" ...: how a section title (not a project) starts.
 _ENUMERATED = re.compile(
@@ -502,7 +503,7 @@ def _stage(out, raw_text, context, section, sheet, issues, vocab, label) -> None
     named_rank = named.map(_RANK).fillna(-1).astype(int)
     suspended = named == "suspended"
     disagree = ~suspended & named.notna() & (date_rank > named_rank)
-    inferred = pd.Series([STAGES[max(r, 0)] for r in np.maximum(date_rank, named_rank)], index=out.index, dtype=object)
+    inferred = pd.Series([LADDER[max(r, 0)] for r in np.maximum(date_rank, named_rank)], index=out.index, dtype=object)
     for r in out.index[disagree]:
         if raw_text[r]:
             said = f"项目进度为「{raw_text[r]}」"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.vocabulary import STAGES
+from analytics.domain import LADDER
 
 # An investment change is worth reporting when it moves by at least this share and this many 万元.
 INVESTMENT_CHANGE_SHARE = 0.10
 INVESTMENT_CHANGE_WAN = 500.0
-_RANK = {stage: i for i, stage in enumerate(STAGES)}
+_RANK = {stage: i for i, stage in enumerate(LADDER)}
 KINDS = ("new", "advanced", "regressed", "suspended", "investment_changed", "vanished")
 _COLUMNS = ["project_key", "project_name", "investor", "industry", "stage", "investment_wan"]
 

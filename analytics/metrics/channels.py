@@ -13,7 +13,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from analytics.vocabulary import CHANNELS, INDUSTRIES, to_simplified
+from analytics.domain import INDUSTRIES
+from analytics.vocabulary import CHANNELS, to_simplified
 
 LANDED_OR_BEYOND = ("landed", "construction", "production")
 SIGNED_OR_BEYOND = ("signed", *LANDED_OR_BEYOND)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.vocabulary import INDUSTRIES
+from analytics.domain import INDUSTRIES
 
 # A project has reached a stage when it stands there or further, or holds that stage's date
 # (a suspended project that signed still counts as signed).

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.vocabulary import ALL_STAGES, INDUSTRIES, STAGES
+from analytics.domain import ALL_STAGES, INDUSTRIES, LADDER
 
 EVENTS = {"signed": "signed_date", "landed": "landed_date", "construction": "construction_date", "production": "production_date"}  # fmt: skip
 # Leaders count projects by size: 亿元级 and above. Bounds in 万元, lower bound inclusive.
@@ -129,10 +129,10 @@ def monthly_cumulative(projects: pd.DataFrame, year: int, event: str = "signed")
 def reached(projects: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     """Per project: whether it had reached each ladder stage by the cutoff (its stage or a dated event)."""
     stage = stage_at(projects, cutoff)
-    rank = stage.map({s: i for i, s in enumerate(STAGES)})
+    rank = stage.map({s: i for i, s in enumerate(LADDER)})
     at = pd.Timestamp(cutoff)
     out = pd.DataFrame(index=projects.index)
-    for i, name in enumerate(STAGES):
+    for i, name in enumerate(LADDER):
         by_stage = rank >= i
         if name in EVENTS:
             by_stage |= projects[EVENTS[name]] <= at
@@ -147,7 +147,7 @@ def funnel(projects: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     for industry in [*INDUSTRIES, "all"]:
         mask = projects["industry"] == industry if industry != "all" else pd.Series(True, index=projects.index)
         previous = None
-        for name in STAGES:
+        for name in LADDER:
             count = int(flags.loc[mask, name].sum())
             investment = float(projects.loc[mask & flags[name], "investment_wan"].sum())
             rate = count / previous if previous else np.nan
@@ -214,7 +214,7 @@ def overdue_since(projects: pd.DataFrame) -> pd.Series:
 
     A step counts as reached by the stored stage or by its milestone date (suspended projects keep theirs).
     """
-    rank = {s: i for i, s in enumerate(STAGES)}
+    rank = {s: i for i, s in enumerate(LADDER)}
     reached = projects["stage"].map(rank).fillna(0)
     for name, column in EVENTS.items():
         reached = reached.where(projects[column].isna(), np.maximum(reached, rank[name]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.vocabulary import ALL_STAGES, INDUSTRIES
+from analytics.domain import ALL_STAGES, INDUSTRIES
 
 _BY_INDUSTRY_STAGE = """
     SELECT industry, stage, count(*) AS projects, coalesce(sum(investment_wan), 0) AS investment_wan

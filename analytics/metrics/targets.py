@@ -10,9 +10,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.domain import INDUSTRIES
 from analytics.metrics.review import EVENTS, monthly_cumulative
 from analytics.metrics.review import default_year as review_default_year
-from analytics.vocabulary import INDUSTRIES
 
 MEASURES = ("signed_count", "signed_investment_wan", "landed_count", "construction_count", "production_count")
 MEASURE_EVENT = {
