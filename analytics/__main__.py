@@ -18,14 +18,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from analytics.domain import ALL_STAGES, INDUSTRIES
+from analytics.domain import TOWN, yi
 from analytics.ingest.errors import ImportRejected
 from analytics.metrics import changes as change_metrics
-from analytics.metrics import channels, review
+from analytics.metrics import contracts, events
 from analytics.metrics import targets as target_metrics
-from analytics.metrics.summary import reserve_by_industry_stage
 from analytics.store.connection import archive_dir, connect, database_path
 from analytics.store.imports import import_bytes, import_targets_file
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
@@ -36,7 +34,7 @@ from analytics.store.snapshots import (
     set_active_snapshot,
     snapshot_info,
 )
-from analytics.store.targets import load_targets, target_years
+from analytics.store.targets import target_years
 
 
 class CommandError(Exception):
@@ -114,208 +112,89 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_json(cells: pd.DataFrame) -> dict:
-    """Shape the reserve cells (industry × stage) into the `summary` JSON contract."""
-
-    def block(frame: pd.DataFrame) -> dict:
-        stages = frame.groupby("stage")["projects"].sum()
-        return {
-            "projects": int(frame["projects"].sum()),
-            "investment_wan": round(float(frame["investment_wan"].sum()), 4),
-            "stages": {stage: int(stages.get(stage, 0)) for stage in ALL_STAGES},
-        }
-
-    return {
-        "total": block(cells),
-        "by_industry": {industry: block(cells[cells["industry"] == industry]) for industry in INDUSTRIES},
-    }
-
-
 def cmd_summary(args: argparse.Namespace) -> int:
     con = _open_existing(args.db)
     try:
-        snapshot_id = _snapshot(con, args.snapshot)
-        payload = {"snapshot_id": snapshot_id, **summary_json(reserve_by_industry_stage(con, snapshot_id))}
+        payload = contracts.summary_json(con, _snapshot(con, args.snapshot))
     finally:
         con.close()
     if args.json:
         _emit(payload)
     else:
-        total = payload["total"]
-        print(f"快照 {snapshot_id}：项目 {total['projects']} 个，计划总投资 {total['investment_wan'] / 10000:.2f} 亿元")
+        total = payload[TOWN]
+        print(
+            f"快照 {payload['snapshot_id']}：项目 {total['projects']} 个，计划总投资 {yi(total['investment_wan']):.2f} 亿元"
+        )
     return 0
 
 
-def _count_money(count: float, investment: float) -> dict:
-    return {"count": int(count), "investment_wan": round(float(investment), 4)}
-
-
-def review_json(projects: pd.DataFrame, year: int, as_of: date) -> dict:
-    """Shape the year's flows and the reserve at year end into the `review` JSON contract."""
-    flow = review.flows(projects, year)
-    by_industry = {
-        industry: {
-            row.event: _count_money(row.count, row.investment_wan)
-            for row in flow[flow["industry"] == industry].itertuples()
-        }
-        for industry in INDUSTRIES
-    }
-    total = {row.event: _count_money(row.count, row.investment_wan) for row in review.flow_totals(flow).itertuples()}
-    reserve = review.reserve_at(projects, review.year_end(year, as_of))
-    by_stage = reserve.groupby("stage")[["projects", "investment_wan"]].sum()
-    return {
-        "year": year,
-        "cutoff": review.year_end(year, as_of).isoformat(),
-        "by_industry": by_industry,
-        "total": total,
-        "reserve_by_stage": {s: _count_money(*by_stage.loc[s]) for s in ALL_STAGES},
-        "reserve_by_industry": {
-            industry: {
-                row.stage: _count_money(row.projects, row.investment_wan)
-                for row in reserve[reserve["industry"] == industry].itertuples()
-            }
-            for industry in INDUSTRIES
-        },
-    }
-
-
-def _load(args: argparse.Namespace) -> tuple[int, date, pd.DataFrame]:
-    """The requested (or active) snapshot's id, as_of and projects."""
-    con = _open_existing(args.db)
-    try:
-        snapshot_id = _snapshot(con, args.snapshot)
-        as_of = snapshot_info(con, snapshot_id)["as_of"]
-        return snapshot_id, as_of, review.snapshot_projects(con, snapshot_id)
-    finally:
-        con.close()
+def _snapshot_and_as_of(con: duckdb.DuckDBPyConnection, requested: int | None) -> tuple[int, date]:
+    """The requested (or active) snapshot's id and as_of."""
+    snapshot_id = _snapshot(con, requested)
+    return snapshot_id, snapshot_info(con, snapshot_id)["as_of"]
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    snapshot_id, as_of, projects = _load(args)
-    year = args.year if args.year is not None else review.default_year(as_of)
-    if year > as_of.year:
-        raise CommandError(f"快照 {snapshot_id} 的数据截至 {as_of}，无法回顾 {year} 年")
-    payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **review_json(projects, year, as_of)}
+    con = _open_existing(args.db)
+    try:
+        snapshot_id, as_of = _snapshot_and_as_of(con, args.snapshot)
+        year = args.year if args.year is not None else events.default_year(as_of)
+        if year > as_of.year:
+            raise CommandError(f"快照 {snapshot_id} 的数据截至 {as_of}，无法回顾 {year} 年")
+        payload = contracts.review_json(con, snapshot_id, as_of, year)
+    finally:
+        con.close()
     if args.json:
         _emit(payload)
     else:
-        for event, figures in payload["total"].items():
-            print(f"{year} {event}: {figures['count']} 个，{figures['investment_wan'] / 10000:.2f} 亿元")
+        for event, figures in payload[TOWN].items():
+            print(f"{year} {event}: {figures['count']} 个，{yi(figures['investment_wan']):.2f} 亿元")
     return 0
 
 
-def channels_json(projects: pd.DataFrame, year: int) -> dict:
-    """Shape channels, referrers and the fund into the `channels` JSON contract (万元, reserve as stored)."""
-    by_channel = {
-        row.channel: {
-            "projects": int(row.projects),
-            "investment_wan": round(float(row.investment_wan), 4),
-            "landed_or_beyond": int(row.landed_or_beyond),
-            "signed": _count_money(row.signed_count, row.signed_investment_wan),
-        }
-        for row in channels.by_channel(projects, year).itertuples()
-    }
-    league = channels.referrers(projects)
-    fund = channels.fund_by_industry(projects).set_index("industry").loc["all"]
-    return {
-        "year": year,
-        "by_channel": by_channel,
-        "referrers": [
-            {"name": row.referrer, "projects": int(row.projects), "investment_wan": round(float(row.investment_wan), 4)}
-            for row in league.itertuples()
-        ],
-        "fund": {
-            "projects": int(fund["projects"]),
-            "fund_wan": round(float(fund["fund_wan"]), 4),
-            "investment_wan": round(float(fund["investment_wan"]), 4),
-            "leverage": round(float(fund["leverage"]), 4) if pd.notna(fund["leverage"]) else None,
-        },
-    }
-
-
 def cmd_channels(args: argparse.Namespace) -> int:
-    snapshot_id, as_of, projects = _load(args)
-    year = args.year if args.year is not None else review.default_year(as_of)
-    payload = {"snapshot_id": snapshot_id, "as_of": as_of.isoformat(), **channels_json(projects, year)}
+    con = _open_existing(args.db)
+    try:
+        snapshot_id, as_of = _snapshot_and_as_of(con, args.snapshot)
+        year = args.year if args.year is not None else events.default_year(as_of)
+        payload = contracts.channels_json(con, snapshot_id, as_of, year)
+    finally:
+        con.close()
     if args.json:
         _emit(payload)
     else:
         for channel, figures in payload["by_channel"].items():
             print(
-                f"{channel}: 项目 {figures['projects']} 个，{figures['investment_wan'] / 10000:.2f} 亿元，"
-                f"落地及以后 {figures['landed_or_beyond']} 个，{year} 年签约 {figures['signed']['count']} 个"
+                f"{channel}: 项目 {figures['projects']} 个，{yi(figures['investment_wan']):.2f} 亿元，"
+                f"累计落地 {figures['landed_or_beyond']} 个，{year} 年签约 {figures['signed']['count']} 个"
             )
     return 0
 
 
-def _number(value: float) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 4)
-
-
-def targets_json(progress: pd.DataFrame) -> dict:
-    """Shape target progress into the `targets` JSON: per industry (and total) and measure."""
-    out: dict = {}
-    for row in progress.itertuples():
-        out.setdefault(row.industry, {})[row.measure] = {
-            "target": _number(row.target),
-            "actual": _number(row.actual),
-            "completion": _number(row.completion),
-            "gap": _number(row.gap),
-            "projection": _number(row.projection),
-            "status": row.status,
-        }
-    return out
-
-
 def cmd_targets(args: argparse.Namespace) -> int:
-    snapshot_id, as_of, projects = _load(args)
     con = _open_existing(args.db)
     try:
+        snapshot_id, as_of = _snapshot_and_as_of(con, args.snapshot)
         year = args.year if args.year is not None else target_metrics.default_target_year(as_of, target_years(con))
-        targets = load_targets(con, year)
+        payload = contracts.targets_json(con, snapshot_id, as_of, year)
     finally:
         con.close()
-    progress = target_metrics.progress(targets, projects, year, as_of)
-    town = target_metrics.town_targets(targets)
-    sources = set(town[town["industry"] == "total"]["total_source"])
-    payload = {
-        "snapshot_id": snapshot_id,
-        "as_of": as_of.isoformat(),
-        "year": year,
-        "elapsed": round(target_metrics.elapsed_share(year, as_of), 4),
-        "total_source": "entered" if "entered" in sources else ("sum" if sources else None),
-        "by_industry": {k: v for k, v in targets_json(progress).items() if k != "total"},
-        "total": targets_json(progress).get("total", {}),
-    }
     if args.json:
         _emit(payload)
     else:
-        for industry, measures in {**payload["by_industry"], "total": payload["total"]}.items():
+        for industry, measures in {**payload["by_industry"], TOWN: payload[TOWN]}.items():
             for measure, f in measures.items():
                 if f["target"] is not None:
                     print(f"{industry} {measure}: {f['actual']} / {f['target']} ({f['status']})")
     return 0
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    keep = [c for c in frame.columns if c in {
-        "project_key", "project_name", "investor", "industry", "stage", "stage_before",
-        "investment_wan", "investment_wan_before", "investment_delta",
-    }]  # fmt: skip
-    clean = frame[keep].astype(object).where(frame[keep].notna(), None)
-    return clean.to_dict(orient="records")
-
-
 def cmd_changes(args: argparse.Namespace) -> int:
     con = _open_existing(args.db)
     try:
-        before_id, after_id = _snapshot(con, args.from_id), _snapshot(con, args.to_id)
-        before = review.snapshot_projects(con, before_id)
-        after = review.snapshot_projects(con, after_id)
+        payload = contracts.changes_json(con, _snapshot(con, args.from_id), _snapshot(con, args.to_id))
     finally:
         con.close()
-    found = change_metrics.compare(before, after)
-    payload = {"from": before_id, "to": after_id, **{kind: _records(found[kind]) for kind in change_metrics.KINDS}}
     if args.json:
         _emit(payload)
     else:

@@ -16,7 +16,8 @@ Definitions leaders see (also in the README glossary):
   passed signed and landed too, whether or not those dates were filled in.
 - **Reached** (累计签约/落地/动工/投产): the furthest rung is at or beyond the stage. A suspended project
   counts for the rungs its dates show it reached (a project that landed and was then suspended is one of the
-  累计落地 projects), and for no rung when it holds no date. Every "reached" figure (Overview cards, funnel,
+  累计落地 projects); one with no date counts as negotiated only (every project in the reserve was talked
+  to, so the funnel's top is the whole reserve). Every "reached" figure (Overview cards, funnel,
   channel table, briefing) is this one.
 - **Stage on a cutoff** (某日阶段): as stored when the snapshot is not later than the cutoff; otherwise
   rebuilt from the event dates on or before it. Undated projects keep their stored stage; suspended ones stay
@@ -95,12 +96,12 @@ def stage_at(projects: pd.DataFrame, cutoff: date) -> pd.Series:
 
 
 def furthest_rung(projects: pd.DataFrame, cutoff: date | None = None) -> pd.Series:
-    """Each project's furthest rung (as a rank, -1 for an undated suspended project) on a cutoff.
+    """Each project's furthest rung (as a rank; 0 for an undated suspended project) on a cutoff.
 
     Without a cutoff: as the snapshot stands (stored stage and every date it holds).
     """
     stage = projects["stage"] if cutoff is None else stage_at(projects, cutoff)
-    by_stage = stage.map(RANK).fillna(-1).astype("int64")
+    by_stage = stage.map(RANK).fillna(0).astype("int64")
     by_dates = _date_rank(projects, None if cutoff is None else pd.Timestamp(cutoff))
     return np.maximum(by_stage, by_dates)
 
@@ -128,7 +129,7 @@ def _date_rank_sql(cutoff: str | None) -> str:
 
 def _rank_sql(stage_expr: str) -> str:
     cases = " ".join(f"WHEN '{s}' THEN {RANK[s]}" for s in LADDER)
-    return f"(CASE {stage_expr} {cases} ELSE -1 END)"
+    return f"(CASE {stage_expr} {cases} ELSE 0 END)"
 
 
 def stage_at_sql(cutoff: str = "$cutoff", as_of: str = "s.as_of") -> str:

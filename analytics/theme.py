@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from analytics.domain import ALL_STAGES, WAN_PER_YI
+
 INDUSTRY_COLOURS = {
     "lighting": "#E89B0C",  # amber: the pillar industry, lamps
     "new_it": "#2F6FD6",
@@ -11,20 +13,13 @@ INDUSTRY_COLOURS = {
     "other": "#8A8F98",
 }
 
-STAGE_COLOURS = {
-    "negotiating": "#B9C7D6",
-    "signed": "#7FB2E5",
-    "landed": "#3E8ED0",
-    "construction": "#1F5FA8",
-    "production": "#0B3470",
-    "suspended": "#D9534F",
-}
+# Stages in the ladder's order, then suspended: distinct hues (not shades of one) so a projector keeps them apart.
+STAGE_COLOURS = dict(zip(ALL_STAGES, ("#B8C2CC", "#F2B134", "#3D8BD9", "#2A9D8F", "#1D3557", "#D1495B"), strict=True))
 
 PACE_COLOURS = {"ahead": "#23A05A", "on_track": "#E8B10C", "behind": "#D9534F"}
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 BASE_FONT_SIZE = 16  # readable from the back of a meeting room on a projector
-WAN_PER_YI = 10_000
 
 
 def yi(wan: float | None, digits: int = 2) -> str:

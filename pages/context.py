@@ -5,7 +5,9 @@ State that a shared link must reproduce (language, industry filter) lives in the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -13,7 +15,8 @@ import streamlit as st
 
 from analytics.domain import INDUSTRIES
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
-from analytics.metrics import review
+from analytics.metrics import projects as project_metrics
+from analytics.metrics.filters import Filters
 from analytics.metrics.history import stage_history
 from analytics.store.connection import connect, database_path
 from analytics.store.seed import ensure_seeded
@@ -59,10 +62,26 @@ def _set_url_state(name: str, value: str, default: str) -> None:
         st.query_params[name] = value
 
 
-@st.cache_data(show_spinner=False)
+T = TypeVar("T")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _metric(name: str, _fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: object) -> T:
+    return _fn(connection(), snapshot_id, filters, *args)
+
+
+def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: object) -> T:
+    """fn(connection, snapshot_id, filters, *args), cached per (function, snapshot, filters, args).
+
+    Snapshots never change once stored; metrics that read targets are cleared by the targets editor when it
+    saves (st.cache_data.clear()).
+    """
+    return _metric(f"{fn.__module__}.{fn.__qualname__}", fn, snapshot_id, filters, *args)
+
+
 def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
-    """A snapshot's projects for the chosen industries; snapshots never change, so the cache never goes stale."""
-    return review.snapshot_projects(connection(), snapshot_id, industries)
+    """A snapshot's projects for the chosen industries (cached)."""
+    return metric(project_metrics.snapshot_projects, snapshot_id, Filters(industries))
 
 
 @st.cache_data(show_spinner=False)
@@ -83,6 +102,10 @@ class PageContext:
     snapshot_id: int | None
     snapshot: dict | None
     industries: tuple[str, ...]
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(self.industries)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)

@@ -6,28 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.overview import investment_by_industry_stage
+from analytics.domain import yi as to_yi
 from analytics.i18n import label
-from analytics.metrics.overview import reserve_by_industry, reserve_totals
-from analytics.metrics.summary import reserve_by_industry_stage
+from analytics.metrics import reserve
 from analytics.theme import count, yi
-from pages.context import connection, page_context, snapshot_caption
-
-
-@st.cache_data(show_spinner=False)
-def _figures(snapshot_id: int, industries: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    # Snapshots are immutable, so (snapshot, filter) is a complete cache key.
-    con = connection()
-    return reserve_by_industry(con, snapshot_id, list(industries)), reserve_by_industry_stage(
-        con, snapshot_id, list(industries)
-    )
-
+from pages.context import metric, page_context, snapshot_caption
 
 ctx = page_context()
 st.title(ctx.t("overview.header"))
 snapshot_caption(ctx)
 if ctx.snapshot_id is not None:
-    by_industry, cells = _figures(ctx.snapshot_id, ctx.industries)
-    totals = reserve_totals(by_industry)
+    by_industry = metric(reserve.by_industry, ctx.snapshot_id, ctx.filters)
+    cells = metric(reserve.by_industry_stage, ctx.snapshot_id, ctx.filters)
+    totals = reserve.totals(by_industry)
     # Two rows of cards: the reserve itself, then how far its projects have come (stages reached).
     reserve_cards = [
         ("kpi.projects", count(totals["projects"])),
@@ -51,7 +42,7 @@ if ctx.snapshot_id is not None:
         {
             ctx.t("table.industry"): [label("industry", i, ctx.lang) for i in by_industry["industry"]],
             ctx.t("kpi.projects"): by_industry["projects"],
-            ctx.t("table.investment_yi"): by_industry["investment_wan"] / 10_000,
+            ctx.t("table.investment_yi"): to_yi(by_industry["investment_wan"]),
             ctx.t("kpi.key_projects"): by_industry["key_projects"],
             ctx.t("kpi.signed"): by_industry["reached_signed"],
             ctx.t("kpi.landed"): by_industry["reached_landed"],

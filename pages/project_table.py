@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.domain import WAN_PER_YI
 from analytics.i18n import label
 
 BASE_COLUMNS = ["project_name", "investor", "industry", "investment_wan", "stage", "signed_date", "is_key"]
@@ -19,7 +20,7 @@ def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None =
     for kind in ("industry", "stage", "project_type", "channel"):
         if kind in frame.columns:
             frame[kind] = frame[kind].map(lambda k, kind=kind: label(kind, k, ctx.lang) if isinstance(k, str) else None)
-    frame["investment_wan"] = frame["investment_wan"] / 10_000
+    frame["investment_wan"] = frame["investment_wan"] / WAN_PER_YI
     for column in frame.columns:
         if column.endswith("_date") or column.endswith("_since"):
             frame[column] = pd.to_datetime(frame[column]).dt.date

@@ -13,7 +13,7 @@ from analytics.export import workbook_bytes
 from analytics.i18n import label
 from analytics.metrics.history import project_history
 from analytics.metrics.projects import ProjectFilter, filter_projects, options
-from analytics.metrics.review import SIZE_BANDS
+from analytics.metrics.reserve import SIZE_BANDS
 from analytics.theme import yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
 from pages.context import connection, page_context, snapshot_caption, snapshot_projects

@@ -8,11 +8,11 @@ import streamlit as st
 from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
 from analytics.charts.overview import investment_by_industry_stage
-from analytics.domain import INDUSTRIES
+from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
-from analytics.metrics import channels, review
-from analytics.theme import WAN_PER_YI, count, percent, yi
-from pages.context import page_context, snapshot_caption, snapshot_history, snapshot_projects
+from analytics.metrics import channels, events, funnel, reserve, risks
+from analytics.theme import count, percent, yi
+from pages.context import metric, page_context, snapshot_caption
 from pages.project_table import display_frame, project_table
 
 
@@ -30,7 +30,7 @@ def _kpis(ctx, comparison: pd.DataFrame) -> None:  # noqa: ANN001
     def delta(value: float | None, money: bool = False) -> str | None:
         if not has_previous or value is None or pd.isna(value):
             return None
-        return f"{value / 10_000:+,.2f}" if money else f"{int(value):+,d}"
+        return f"{value / WAN_PER_YI:+,.2f}" if money else f"{int(value):+,d}"
 
     cards = [
         ("review.kpi_signed", count(comp.loc["signed", "count"]), delta(comp.loc["signed", "count_delta"])),
@@ -47,11 +47,10 @@ def _kpis(ctx, comparison: pd.DataFrame) -> None:  # noqa: ANN001
         st.caption(ctx.t("review.no_previous"))
 
 
-def _show_selection(ctx, projects: pd.DataFrame, mask: pd.Series | None) -> None:  # noqa: ANN001
-    if mask is None:
+def _show_selection(ctx, chosen: pd.DataFrame | None) -> None:  # noqa: ANN001
+    if chosen is None:
         st.caption(ctx.t("review.select_hint"))
         return
-    chosen = projects[mask]
     st.markdown(f"**{ctx.t('review.selected', n=len(chosen))}**")
     project_table(ctx, chosen, key="review_selection")
 
@@ -64,14 +63,14 @@ def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), ratio: tuple[str, .
     st.table(styled.format("{:.1f}", subset=list(ratio), na_rep="—"))
 
 
-def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
+def _channels(ctx, year: int) -> None:  # noqa: ANN001
     """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
     st.header(ctx.t("channels.header"))
-    by_channel = channels.by_channel(projects, year)
+    by_channel = metric(channels.by_channel, ctx.snapshot_id, ctx.filters, year)
     st.plotly_chart(channel_charts.landing_by_channel(by_channel, ctx.lang), key="channel_chart", width="stretch")
     st.caption(ctx.t("channels.caption"))
     shown = by_channel[by_channel["projects"] > 0].sort_values(
-        ["landed_or_beyond", "conversion"], ascending=False, kind="stable"
+        ["reached_landed", "conversion"], ascending=False, kind="stable"
     )  # the chart's order
     signed_yi = ctx.t("channels.signed_investment_yi", year=year)
     _table(
@@ -82,7 +81,7 @@ def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
                 ctx.t("table.investment_yi"): shown["investment_wan"] / WAN_PER_YI,
                 ctx.t("channels.signed_count", year=year): shown["signed_count"],
                 signed_yi: shown["signed_investment_wan"] / WAN_PER_YI,
-                ctx.t("channels.landed_or_beyond"): shown["landed_or_beyond"],
+                ctx.t("channels.reached_landed"): shown["reached_landed"],
                 ctx.t("channels.conversion"): [percent(c) for c in shown["conversion"]],
             }
         ),
@@ -90,7 +89,7 @@ def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
     )
 
     st.subheader(ctx.t("channels.referrers"))
-    league = channels.referrers(projects)
+    league = metric(channels.referrers, ctx.snapshot_id, ctx.filters)
     if league.empty:
         st.info(ctx.t("channels.referrers_none"))
     else:
@@ -102,13 +101,13 @@ def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
                     ctx.t("channels.referrer"): league["referrer"],
                     ctx.t("table.projects"): league["projects"],
                     ctx.t("table.investment_yi"): league["investment_wan"] / WAN_PER_YI,
-                    ctx.t("channels.landed_or_beyond"): league["landed_or_beyond"],
+                    ctx.t("channels.reached_landed"): league["reached_landed"],
                     ctx.t("channels.project_names"): ["、".join(names) for names in league["project_names"]],
                 }
             ),
             money=(ctx.t("table.investment_yi"),),
         )
-        referred = channels.referred_projects(projects)
+        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters)
         rank = referred["referrer"].map({name: i for i, name in enumerate(league["referrer"])})
         referred = referred.assign(rank=rank).sort_values(["rank", "investment_wan"], ascending=[True, False])
         with st.expander(ctx.t("channels.referred_detail", n=len(referred))):
@@ -120,10 +119,10 @@ def _channels(ctx, projects: pd.DataFrame, year: int) -> None:  # noqa: ANN001
             _table(detail, money=(ctx.t("table.investment_yi"),))
 
     st.subheader(ctx.t("channels.fund"))
-    by_industry = channels.fund_by_industry(projects)
-    total = by_industry.set_index("industry").loc["all"]
+    by_industry = metric(channels.fund_by_industry, ctx.snapshot_id, ctx.filters)
+    total = by_industry.set_index("industry").loc[TOWN]
     # The town row adds nothing when one industry is shown.
-    fund = by_industry[by_industry["industry"].isin([*ctx.industries, *(["all"] if len(ctx.industries) > 1 else [])])]
+    fund = by_industry if len(ctx.industries) > 1 else by_industry[by_industry["industry"] != TOWN]
     if total["projects"] == 0:
         st.info(ctx.t("channels.fund_none"))
         return
@@ -160,12 +159,11 @@ if ctx.snapshot_id is None:
     st.stop()
 
 as_of = ctx.snapshot["as_of"]
-default = review.default_year(as_of)
-projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
-years = sorted({default, as_of.year} | {int(y) for c in review.EVENTS.values() for y in projects[c].dt.year.dropna()})
+default = events.default_year(as_of)
+years = sorted({default, as_of.year, *metric(events.years_with_events, ctx.snapshot_id, ctx.filters)})
 years = [y for y in years if y <= as_of.year]
 year = st.sidebar.selectbox(ctx.t("review.year"), years[::-1], index=years[::-1].index(default), key="review_year")
-cutoff = review.year_end(year, as_of)
+cutoff = events.year_end(year, as_of)
 
 title = ctx.t("review.header", year=year)
 if cutoff < pd.Timestamp(year, 12, 31).date():
@@ -173,49 +171,44 @@ if cutoff < pd.Timestamp(year, 12, 31).date():
 st.title(title)
 snapshot_caption(ctx)
 
-_kpis(ctx, review.year_comparison(projects, year))
+_kpis(ctx, metric(events.year_comparison, ctx.snapshot_id, ctx.filters, year))
 
-selection: pd.Series | None = None
+selection: pd.DataFrame | None = None
 left, right = st.columns([3, 2])
 with left:
-    reserve = review.reserve_at(projects, cutoff)
-    reserve = reserve[reserve["industry"].isin(ctx.industries)]
-    fig = investment_by_industry_stage(reserve, ctx.lang)
+    at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
+    fig = investment_by_industry_stage(at_end, ctx.lang)
     fig.update_layout(
         title_text=ctx.t(
             "review.reserve_title",
             year=year,
-            projects=count(reserve["projects"].sum()),
-            investment=yi(reserve["investment_wan"].sum()),
+            projects=count(at_end["projects"].sum()),
+            investment=yi(at_end["investment_wan"].sum()),
         )  # fmt: skip
     )
     event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
     picked = _selected_rows(event)
     if picked:
-        stage_then = review.stage_at(projects, cutoff)
         # Each bar's customdata ends with (industry, stage).
-        pairs = {(c[2], c[3]) for c in picked}
-        selection = pd.Series([(i, s) in pairs for i, s in zip(projects["industry"], stage_then, strict=True)],
-                              index=projects.index)  # fmt: skip
+        cells = frozenset((c[2], c[3]) for c in picked)
+        selection = metric(reserve.projects_at, ctx.snapshot_id, ctx.filters, cutoff, cells)
 with right:
-    scopes = ["all", *[i for i in INDUSTRIES if i in ctx.industries]]
+    scopes = [TOWN, *[i for i in INDUSTRIES if i in ctx.industries]]
     scope = st.selectbox(
         ctx.t("review.funnel_scope"), scopes, format_func=lambda k: label("industry", k, ctx.lang), key="funnel_scope"
     )
-    stages = review.funnel(projects, cutoff)
+    stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
     stages = stages[stages["industry"] == scope]
     event = st.plotly_chart(
         charts.funnel(stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points", width="stretch"
     )
     picked = _selected_rows(event)
     if picked:
-        reached = review.reached(projects, cutoff)
-        stage = picked[0][0]
-        selection = reached[stage] & ((projects["industry"] == scope) if scope != "all" else True)
-_show_selection(ctx, projects, selection)
+        selection = metric(funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, picked[0][0], scope)
+_show_selection(ctx, selection)
 
 st.plotly_chart(
-    charts.cumulative_signings(review.monthly_cumulative(projects, year), year, ctx.lang),
+    charts.cumulative_signings(metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year), year, ctx.lang),
     key="cumulative_chart",
     width="stretch",
 )
@@ -226,25 +219,25 @@ for i, (by, kind) in enumerate(
     [("project_type", "project_type"), ("size_band", "size_band"), ("source_region", None), ("department", None)]
 ):
     with cols[i % 2]:
-        st.plotly_chart(
-            charts.breakdown(review.mix(projects, by, year), by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch"
-        )
+        breakdown = metric(reserve.mix, ctx.snapshot_id, ctx.filters, by, year)
+        st.plotly_chart(charts.breakdown(breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
 
 st.header(ctx.t("review.money"))
-money = review.money_in_place(projects, cutoff)
+money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
 if money["reporting"].sum() == 0:
     st.info(ctx.t("review.money_none"))
 else:
     st.plotly_chart(charts.money_in_place(money, ctx.lang), key="money_chart", width="stretch")
 
 st.header(ctx.t("review.key_projects"))
-keys = review.key_projects(projects, snapshot_history(ctx.snapshot_id))
+keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
 if keys.empty:
     st.info(ctx.t("review.key_none"))
 else:
     project_table(
         ctx, keys, key="key_projects", extra_columns=["overdue", "overdue_since", "stalled", "problems", "measures"]
     )
-    st.caption(ctx.t("review.flags", overdue=int(keys["overdue"].sum()), stalled=int(keys["stalled"].sum())))
+    flags = risks.flag_counts(keys)
+    st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
 
-_channels(ctx, projects, year)
+_channels(ctx, year)

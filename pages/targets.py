@@ -6,25 +6,25 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import targets as charts
-from analytics.domain import INDUSTRIES
+from analytics.domain import SCOPES, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import changes as change_metrics
-from analytics.metrics import review
+from analytics.metrics import risks
 from analytics.metrics import targets as metrics
 from analytics.store.snapshots import current_user, list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
-from pages.context import connection, page_context, snapshot_caption, snapshot_history, snapshot_projects
+from pages.context import connection, metric, page_context, snapshot_caption
 from pages.project_table import project_table
 
 
 def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
     frame = progress[progress["target"].notna()].copy()
-    frame["scope"] = frame["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
+    frame["scope"] = frame["industry"].map(lambda k: label("industry", k, ctx.lang))
     frame["measure_name"] = frame["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
     money = frame["measure"] == "signed_investment_wan"
     for column in ("target", "actual", "gap", "projection"):
-        frame[column] = frame[column].where(~money, frame[column] / 10_000).round(2)
+        frame[column] = frame[column].where(~money, frame[column] / WAN_PER_YI).round(2)
     frame["completion"] = frame["completion"].map(percent)
     frame["status"] = frame["status"].map(lambda s: ctx.t(f"targets.status.{s}") if isinstance(s, str) else "—")
     shown = frame[["scope", "measure_name", "target", "actual", "completion", "gap", "projection", "status"]]
@@ -39,13 +39,13 @@ def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
 def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
     """The analyst edits the year's targets in a grid; each saved change is logged with who and when."""
     measures = list(metrics.MEASURES)
-    scopes = [*INDUSTRIES, "total"]
+    scopes = list(SCOPES)
     wide = (
         targets.pivot(index="industry", columns="measure", values="value").reindex(index=scopes, columns=measures)
         if not targets.empty
         else pd.DataFrame(index=scopes, columns=measures, dtype=float)
     )
-    wide.index = [label("industry", "all" if s == "total" else s, ctx.lang) for s in scopes]
+    wide.index = [label("industry", s, ctx.lang) for s in scopes]
     wide.columns = [ctx.t(f"targets.measure.{m}") for m in measures]
     edited = st.data_editor(wide, key=f"targets_editor_{year}", width="stretch", num_rows="fixed")
     st.caption(ctx.t("targets.total_rule"))
@@ -62,12 +62,12 @@ def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
     log = target_changes(connection(), year)
     if not log.empty:
         with st.expander(ctx.t("targets.log", n=len(log))):
-            log["industry"] = log["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
+            log["industry"] = log["industry"].map(lambda k: label("industry", k, ctx.lang))
             log["measure"] = log["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
             st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
 
 
-def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
+def _changes(ctx) -> None:  # noqa: ANN001
     st.header(ctx.t("targets.changes"))
     snapshots = list_snapshots(connection())
     active = snapshots[snapshots["snapshot_id"] == ctx.snapshot_id].iloc[0]
@@ -79,7 +79,7 @@ def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
             r.snapshot_id: f"#{r.snapshot_id} · {r.as_of:%Y-%m-%d} · {r.file_name}" for r in earlier.itertuples()
         }
         base = st.selectbox(ctx.t("targets.compare_with"), list(describe), format_func=describe.get, key="compare_with")
-        found = change_metrics.compare(snapshot_projects(int(base), ctx.industries), projects)
+        found = metric(change_metrics.since, ctx.snapshot_id, ctx.filters, int(base))
         counts = st.columns(len(change_metrics.KINDS))
         for column, kind in zip(counts, change_metrics.KINDS, strict=True):
             column.metric(ctx.t(f"targets.change.{kind}"), len(found[kind]), border=True)
@@ -90,7 +90,7 @@ def _changes(ctx, projects: pd.DataFrame) -> None:  # noqa: ANN001
                     if kind == "investment_changed":
                         extra = ["investment_wan_before", "investment_delta"]
                     project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
-    stalled = review.key_projects(projects, snapshot_history(ctx.snapshot_id))
+    stalled = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
     stalled = stalled[stalled["stalled"]]
     st.subheader(ctx.t("targets.stalled", n=len(stalled)))
     if stalled.empty:
@@ -116,22 +116,15 @@ st.title(ctx.t("targets.header", year=year))
 snapshot_caption(ctx)
 
 targets = load_targets(con, year)
-if set(ctx.industries) != set(INDUSTRIES):
-    # With an industry filter the town's target would be compared with part of the town's actuals:
-    # the total becomes the sum of the chosen industries' targets instead.
-    targets = targets[targets["industry"].isin(ctx.industries)]
-projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
-progress = metrics.progress(targets, projects, year, as_of)
-progress = progress[progress["industry"].isin([*ctx.industries, "total"])]
+progress = metric(metrics.progress, ctx.snapshot_id, ctx.filters, year)
 elapsed = metrics.elapsed_share(year, as_of)
 st.markdown(ctx.t("targets.elapsed", share=percent(elapsed), as_of=as_of))
 
 if targets.empty:
     st.info(ctx.t("targets.none", year=year))
 else:
-    total_rows = metrics.town_targets(targets)
-    source = total_rows[total_rows["industry"] == "total"]["total_source"].unique().tolist()
-    st.caption(ctx.t("targets.total_entered") if "entered" in source else ctx.t("targets.total_summed"))
+    source = metrics.total_source(targets, ctx.filters)
+    st.caption(ctx.t("targets.total_entered") if source == "entered" else ctx.t("targets.total_summed"))
     if elapsed == 0:
         st.info(ctx.t("targets.not_started", year=year))
     cols = st.columns(2)
@@ -144,18 +137,16 @@ else:
         ctx.t("targets.curve_measure"), metrics.MEASURES, format_func=lambda m: ctx.t(f"targets.measure.{m}"),
         key="curve_measure",
     )  # fmt: skip
-    monthly = metrics.cumulative_against_target(projects, targets, year, measure)
-    monthly = monthly[monthly["industry"].isin(ctx.industries)]
+    monthly = metric(metrics.cumulative_against_target, ctx.snapshot_id, ctx.filters, year, measure)
     st.plotly_chart(
         charts.cumulative_against_target(monthly, measure, year, ctx.lang), key="target_curve", width="stretch"
     )
 
     st.subheader(ctx.t("targets.coverage"))
-    coverage = metrics.pipeline_coverage(projects, progress)
-    coverage = coverage[coverage["industry"].isin([*ctx.industries, "total"])].copy()
-    coverage["industry"] = coverage["industry"].map(lambda k: label("industry", "all" if k == "total" else k, ctx.lang))
-    coverage["negotiating_wan"] = (coverage["negotiating_wan"] / 10_000).round(2)
-    coverage["gap_wan"] = (coverage["gap_wan"] / 10_000).round(2)
+    coverage = metric(metrics.pipeline_coverage, ctx.snapshot_id, ctx.filters, progress)
+    coverage["industry"] = coverage["industry"].map(lambda k: label("industry", k, ctx.lang))
+    coverage["negotiating_wan"] = (coverage["negotiating_wan"] / WAN_PER_YI).round(2)
+    coverage["gap_wan"] = (coverage["gap_wan"] / WAN_PER_YI).round(2)
     coverage["coverage"] = coverage["coverage"].map(lambda c: "—" if pd.isna(c) else f"{c:.1f}×")
     st.dataframe(coverage.rename(columns=lambda c: ctx.t(f"targets.cov.{c}")), hide_index=True, width="stretch",
                  key="coverage_table")  # fmt: skip
@@ -164,4 +155,4 @@ else:
 with st.expander(ctx.t("targets.edit", year=year), expanded=targets.empty):
     _editor(ctx, year, targets)
 
-_changes(ctx, projects)
+_changes(ctx)

@@ -32,8 +32,9 @@ ROWS = [
     ["A14", "家居", 1500, "洽谈", None, None, None, None, None],
 ]
 # By hand (the title says 截至2023年12月31日, so the default year is 2023):
-# referral (以商引商/以企引企): A1 A2 A3 A4 A12 = 5 projects, 69000 万元; landed or beyond A1 (投产), A3 (落地) = 2,
-#   A12 is suspended despite its landed date; signed in 2023: A2 A3 A4 A12 = 4, 59000.
+# referral (以商引商/以企引企): A1 A2 A3 A4 A12 = 5 projects, 69000 万元; landed to date (累计落地, the JSON's
+#   landed_or_beyond) A1 (投产), A3 (落地), A12 (suspended, but its landed date says it landed) = 3;
+#   signed in 2023: A2 A3 A4 A12 = 4, 59000.
 # fund (基金招商/以投促引): A5 A6 = 2, 48000; landed or beyond A5 = 1; signed in 2023: 2, 48000.
 # event (展会招商/灯博会): A7 A8 = 2, 9000; A7 landed; A7 signed in 2022, so 0 in 2023.
 # listing (挂榜招商) A9: 1, 2500, signed in 2023. direct (驻点招商) A10: 1, 12000, landed. agency (中介招商) A11.
@@ -67,7 +68,7 @@ def test_channels_json_counts_synonyms_referrers_and_fund(db: str) -> None:
     assert channels["referral"] == {
         "projects": 5,
         "investment_wan": 69000.0,
-        "landed_or_beyond": 2,
+        "landed_or_beyond": 3,
         "signed": {"count": 4, "investment_wan": 59000.0},
     }
     assert channels["fund"] == {

@@ -9,10 +9,10 @@ from analytics.charts.style import apply_style
 from analytics.i18n import label, t
 from analytics.theme import STAGE_COLOURS, percent
 
-# Segments of a channel's bar, left to right: how far its projects got (stored stage).
+# Segments of a channel's bar, left to right: where its projects stand today (they add up to the bar).
 SEGMENTS = [
-    ("landed_or_beyond", "channels.segment.landed", STAGE_COLOURS["landed"]),
-    ("signed_only", "channels.segment.signed", STAGE_COLOURS["signed"]),
+    ("standing_landed", "channels.segment.landed", STAGE_COLOURS["landed"]),
+    ("standing_signed", "channels.segment.signed", STAGE_COLOURS["signed"]),
     ("negotiating", "channels.segment.negotiating", STAGE_COLOURS["negotiating"]),
     ("suspended", "channels.segment.suspended", STAGE_COLOURS["suspended"]),
 ]
@@ -21,8 +21,7 @@ SEGMENTS = [
 def landing_by_channel(channels: pd.DataFrame, lang: str = "zh") -> go.Figure:
     """Stacked bars per channel: projects landed or beyond, signed only, in talks, suspended; conversion as text."""
     frame = channels[channels["projects"] > 0].copy()
-    frame["signed_only"] = frame["projects"] - frame["landed_or_beyond"] - frame["negotiating"] - frame["suspended"]
-    frame = frame.sort_values(["landed_or_beyond", "conversion"], ascending=False, kind="stable")
+    frame = frame.sort_values(["reached_landed", "conversion"], ascending=False, kind="stable")
     names = [label("channel", c, lang) for c in frame["channel"]]
     fig = go.Figure()
     for column, key, colour in SEGMENTS:
@@ -46,10 +45,10 @@ def landing_by_channel(channels: pd.DataFrame, lang: str = "zh") -> go.Figure:
         showlegend=False,
         hoverinfo="skip",
     )
-    if not frame.empty and frame["landed_or_beyond"].max() > 0:
+    if not frame.empty and frame["reached_landed"].max() > 0:
         lead = frame.iloc[0]
         title = t("channels.chart_title", lang, channel=label("channel", lead["channel"], lang),
-                  n=int(lead["landed_or_beyond"]), share=percent(lead["conversion"]))  # fmt: skip
+                  n=int(lead["reached_landed"]), share=percent(lead["conversion"]))  # fmt: skip
     else:
         title = t("channels.chart", lang)
     longest = float(frame["projects"].max()) if not frame.empty else 1.0

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.style import apply_style
-from analytics.domain import ALL_STAGES
+from analytics.domain import ALL_STAGES, WAN_PER_YI
 from analytics.i18n import label, t
-from analytics.theme import STAGE_COLOURS, WAN_PER_YI, percent
+from analytics.theme import STAGE_COLOURS, percent
 
 
 def investment_by_industry_stage(cells: pd.DataFrame, lang: str = "zh") -> go.Figure:

@@ -6,11 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.style import apply_style
-from analytics.domain import ALL_STAGES
+from analytics.domain import ALL_STAGES, DATE_EVENT
 from analytics.i18n import label, t
 from analytics.theme import STAGE_COLOURS
-
-_EVENTS = {"signed_date": "signed", "landed_date": "landed", "construction_date": "construction", "production_date": "production"}  # fmt: skip
 
 
 def lifecycle(history: pd.DataFrame, lang: str = "zh") -> go.Figure:
@@ -20,7 +18,7 @@ def lifecycle(history: pd.DataFrame, lang: str = "zh") -> go.Figure:
     latest = history.iloc[-1] if not history.empty else None
     if latest is not None:
         xs, ys, colours = [], [], []
-        for column, stage in _EVENTS.items():
+        for column, stage in DATE_EVENT.items():
             if pd.notna(latest[column]):
                 xs.append(pd.Timestamp(latest[column]))
                 ys.append(label("stage", stage, lang))

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.style import apply_style
+from analytics.domain import WAN_PER_YI
 from analytics.i18n import label, t
-from analytics.theme import INDUSTRY_COLOURS, STAGE_COLOURS, WAN_PER_YI, percent
+from analytics.theme import INDUSTRY_COLOURS, STAGE_COLOURS, percent
 
 
 def funnel(stages: pd.DataFrame, lang: str = "zh") -> go.Figure:

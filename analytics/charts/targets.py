@@ -6,14 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.style import apply_style
+from analytics.domain import WAN_PER_YI
 from analytics.i18n import label, t
-from analytics.theme import INDUSTRY_COLOURS, PACE_COLOURS, WAN_PER_YI, percent
+from analytics.theme import INDUSTRY_COLOURS, PACE_COLOURS, percent
 
 NO_STATUS_COLOUR = "#9AA5B1"
 
 
 def _scope_label(scope: str, lang: str) -> str:
-    return label("industry", "all" if scope == "total" else scope, lang)
+    return label("industry", scope, lang)
 
 
 def bullets(progress: pd.DataFrame, measure: str, lang: str = "zh") -> go.Figure:

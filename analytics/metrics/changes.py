@@ -3,16 +3,32 @@ investment changes over a threshold, vanished."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
-from analytics.domain import LADDER
+from analytics.domain import RANK, SUSPENDED
+from analytics.metrics.filters import SCOPE, Filters
 
 # An investment change is worth reporting when it moves by at least this share and this many 万元.
 INVESTMENT_CHANGE_SHARE = 0.10
 INVESTMENT_CHANGE_WAN = 500.0
-_RANK = {stage: i for i, stage in enumerate(LADDER)}
 KINDS = ("new", "advanced", "regressed", "suspended", "investment_changed", "vanished")
-_COLUMNS = ["project_key", "project_name", "investor", "industry", "stage", "investment_wan"]
+_COLUMNS = ["project_key", "project_name", "investor", "industry", "stage", "investment_wan", "signed_date", "is_key"]
+_ROWS = f"SELECT {', '.join('p.' + c for c in _COLUMNS)} {SCOPE}"
+
+
+def since(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int
+) -> dict[str, pd.DataFrame]:
+    """Change lists (one per KINDS) from an earlier snapshot to this one, within the filters."""
+    before = con.execute(_ROWS, filters.params(earlier_id)).df()
+    after = con.execute(_ROWS, filters.params(snapshot_id)).df()
+    return compare(before, after)
+
+
+def counts(found: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """How many projects each change list holds."""
+    return {kind: len(found[kind]) for kind in KINDS}
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -21,9 +37,9 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame
     b = after.drop_duplicates("project_key").set_index("project_key")
     both = a.index.intersection(b.index)
     joined = b.loc[both, _COLUMNS[1:]].join(a.loc[both, ["stage", "investment_wan"]], rsuffix="_before")
-    rank_after = joined["stage"].map(_RANK)
-    rank_before = joined["stage_before"].map(_RANK)
-    became_suspended = (joined["stage"] == "suspended") & (joined["stage_before"] != "suspended")
+    rank_after = joined["stage"].map(RANK)
+    rank_before = joined["stage_before"].map(RANK)
+    became_suspended = (joined["stage"] == SUSPENDED) & (joined["stage_before"] != SUSPENDED)
     delta = joined["investment_wan"] - joined["investment_wan_before"]
     threshold = (joined["investment_wan_before"].abs() * INVESTMENT_CHANGE_SHARE).clip(lower=INVESTMENT_CHANGE_WAN)
     money = (delta.abs() >= threshold) | (joined["investment_wan"].isna() != joined["investment_wan_before"].isna())

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
-from analytics.metrics.review import size_band
+from analytics.domain import EVENT_DATE
+from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.reserve import size_band
 from analytics.vocabulary import to_simplified
+
+_PROJECTS = f"SELECT p.*, s.as_of {SCOPE} ORDER BY p.source_sheet, p.source_row"
+
+
+def snapshot_projects(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+    """Every project row of a snapshot within the filters, event dates and as_of as Timestamps."""
+    frame = con.execute(_PROJECTS, filters.params(snapshot_id)).df()
+    for column in [*EVENT_DATE.values(), "as_of"]:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
 
 
 @dataclass(frozen=True)

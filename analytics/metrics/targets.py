@@ -1,18 +1,23 @@
 """Progress against the year's targets: actual, completion, gap, pace, projection, pipeline coverage.
 
-Pure functions of (targets, projects of a snapshot, year, as_of); counts and 万元 as in the ledger.
+`progress(con, snapshot_id, filters, year)` is what pages and the command line call; the pure functions
+under it take frames (targets, actuals) so the rules can be tested by hand. Counts and 万元 as in the ledger.
+The one place that decides the town total (entered, or the sum of industries) is `town_targets`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import INDUSTRIES
-from analytics.metrics.review import EVENTS, monthly_cumulative
-from analytics.metrics.review import default_year as review_default_year
+from analytics.domain import LADDER, SCOPES, TOWN
+from analytics.metrics import events
+from analytics.metrics.filters import SCOPE, Filters
+from analytics.store.snapshots import snapshot_info
+from analytics.store.targets import load_targets
 
 MEASURES = ("signed_count", "signed_investment_wan", "landed_count", "construction_count", "production_count")
 MEASURE_EVENT = {
@@ -21,13 +26,12 @@ MEASURE_EVENT = {
 }  # fmt: skip
 # Pace = completion ÷ share of the year elapsed. The one place these thresholds live.
 PACE_THRESHOLDS = {"ahead": 1.05, "on_track": 0.90}
-SCOPES = (*INDUSTRIES, "total")
 
 
 def default_target_year(as_of: date, years_with_targets: list[int]) -> int:
     """The latest year with targets up to next year; else the year after the last complete one."""
     candidates = [y for y in years_with_targets if y <= as_of.year + 1]
-    return max(candidates) if candidates else review_default_year(as_of) + 1
+    return max(candidates) if candidates else events.default_year(as_of) + 1
 
 
 def elapsed_share(year: int, as_of: date) -> float:
@@ -40,31 +44,40 @@ def elapsed_share(year: int, as_of: date) -> float:
     return ((as_of - start).days + 1) / ((end - start).days + 1)
 
 
-def actuals(projects: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per industry (and 'total') and measure: what the ledger's dated events add up to in the year."""
+def actuals(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
+    """Per chosen industry (and TOWN) and measure: what the ledger's events dated in the year add up to."""
+    flow = events.flows(con, snapshot_id, filters, year).set_index(["industry", "event"])
     rows = []
     for measure, event in MEASURE_EVENT.items():
-        in_year = projects[projects[EVENTS[event]].dt.year == year]
-        by_industry = (
-            in_year.groupby("industry")["investment_wan"].sum()
-            if measure == "signed_investment_wan"
-            else in_year.groupby("industry").size()
-        ).reindex(INDUSTRIES, fill_value=0)
-        for industry, value in by_industry.items():
-            rows.append((industry, measure, float(value)))
-        rows.append(("total", measure, float(by_industry.sum())))
+        column = "investment_wan" if measure == "signed_investment_wan" else "count"
+        values = flow.xs(event, level="event")[column]
+        rows += [(industry, measure, float(value)) for industry, value in values.items()]
+        rows.append((TOWN, measure, float(values.sum())))
     return pd.DataFrame(rows, columns=["industry", "measure", "actual"])
 
 
-def town_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets per industry plus the town's: entered where the analyst gave one, else the sum of industries."""
-    per_industry = targets[targets["industry"].isin(INDUSTRIES)][["industry", "measure", "value"]]
-    entered = targets[targets["industry"] == "total"][["measure", "value"]].set_index("measure")["value"]
+def town_targets(targets: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The chosen industries' targets plus the total they are held to (industry TOWN), with its source.
+
+    The whole town's total is the entered one where the analyst gave it ('entered'), else the sum of the
+    industries ('sum'). With some industries left out, an entered town total would compare the town's target
+    with part of its actuals, so the total is the chosen industries' sum.
+    """
+    per_industry = targets[targets["industry"].isin(filters.industries)][["industry", "measure", "value"]]
+    entered = targets[targets["industry"] == TOWN][["measure", "value"]].set_index("measure")["value"]
+    if not filters.whole_town:
+        entered = entered.iloc[0:0]
     summed = per_industry.groupby("measure")["value"].sum()
     rows = [(m, float(entered[m]), "entered") for m in entered.index]
     rows += [(m, float(v), "sum") for m, v in summed.items() if m not in entered.index]
-    total = pd.DataFrame(rows, columns=["measure", "value", "total_source"]).assign(industry="total")
+    total = pd.DataFrame(rows, columns=["measure", "value", "total_source"]).assign(industry=TOWN)
     return pd.concat([per_industry.assign(total_source=None), total], ignore_index=True)
+
+
+def total_source(targets: pd.DataFrame, filters: Filters) -> str | None:
+    """'entered' when any measure's total is the analyst's own figure, 'sum' when all are summed, None if none."""
+    sources = set(town_targets(targets, filters).query("industry == @TOWN")["total_source"])
+    return "entered" if "entered" in sources else ("sum" if sources else None)
 
 
 def status_of(pace: float) -> str | None:
@@ -76,11 +89,20 @@ def status_of(pace: float) -> str | None:
     return "on_track" if pace >= PACE_THRESHOLDS["on_track"] else "behind"
 
 
-def progress(targets: pd.DataFrame, projects: pd.DataFrame, year: int, as_of: date) -> pd.DataFrame:
-    """Every industry (and total) × measure: target, actual, completion, gap, pace status, projection."""
-    grid = pd.MultiIndex.from_product([SCOPES, MEASURES], names=["industry", "measure"]).to_frame(index=False)
-    out = grid.merge(actuals(projects, year), on=["industry", "measure"], how="left")
-    out = out.merge(town_targets(targets).rename(columns={"value": "target"}), on=["industry", "measure"], how="left")
+def progress(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
+    """Every chosen industry (and TOWN) × measure: target, actual, completion, gap, pace status, projection."""
+    as_of = snapshot_info(con, snapshot_id)["as_of"]
+    return progress_of(
+        town_targets(load_targets(con, year), filters), actuals(con, snapshot_id, filters, year), year, as_of
+    )
+
+
+def progress_of(town: pd.DataFrame, actual: pd.DataFrame, year: int, as_of: date) -> pd.DataFrame:
+    """progress() from its parts: `town_targets` and `actuals` frames of the same filters."""
+    scopes = [s for s in SCOPES if s in set(actual["industry"])]
+    grid = pd.MultiIndex.from_product([scopes, MEASURES], names=["industry", "measure"]).to_frame(index=False)
+    out = grid.merge(actual, on=["industry", "measure"], how="left")
+    out = out.merge(town.rename(columns={"value": "target"}), on=["industry", "measure"], how="left")
     elapsed = elapsed_share(year, as_of)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["completion"] = np.where(out["target"] > 0, out["actual"] / out["target"], np.nan)
@@ -95,29 +117,39 @@ def progress(targets: pd.DataFrame, projects: pd.DataFrame, year: int, as_of: da
     return out
 
 
-def pipeline_coverage(projects: pd.DataFrame, progress_frame: pd.DataFrame) -> pd.DataFrame:
-    """Per industry: 洽谈-stage investment (万元) behind the remaining signed-investment gap, and its ratio."""
-    talks = (
-        projects[projects["stage"] == "negotiating"]
-        .groupby("industry")
-        .agg(negotiating_projects=("project_name", "size"), negotiating_wan=("investment_wan", "sum"))
-    )
-    talks = talks.reindex(INDUSTRIES, fill_value=0)
-    talks.loc["total"] = talks.sum()
+_NEGOTIATING = """
+    SELECT p.industry, count(*) AS negotiating_projects, coalesce(sum(p.investment_wan), 0) AS negotiating_wan
+    {scope} AND p.stage = $stage
+    GROUP BY p.industry
+"""
+
+
+def pipeline_coverage(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, progress_frame: pd.DataFrame
+) -> pd.DataFrame:
+    """Per chosen industry and TOWN: 洽谈-stage investment (万元) behind the remaining signed-investment gap."""
+    params = filters.params(snapshot_id, stage=LADDER[0])
+    talks = con.execute(_NEGOTIATING.format(scope=SCOPE), params).df().set_index("industry")
+    talks = talks.reindex(list(filters.industries)).fillna(0)
+    talks.loc[TOWN] = talks.sum()
     gap = progress_frame[progress_frame["measure"] == "signed_investment_wan"].set_index("industry")["gap"]
     out = talks.join(gap.rename("gap_wan"))
     out["coverage"] = np.where(out["gap_wan"] > 0, out["negotiating_wan"] / out["gap_wan"], np.nan)
     out["negotiating_projects"] = out["negotiating_projects"].astype(int)
-    return out.reset_index().rename(columns={"index": "industry"})
+    return out.rename_axis("industry").reset_index()
 
 
 def cumulative_against_target(
-    projects: pd.DataFrame, targets: pd.DataFrame, year: int, measure: str = "signed_investment_wan"
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    filters: Filters,
+    year: int,
+    measure: str = "signed_investment_wan",
 ) -> pd.DataFrame:
-    """By industry and month: cumulative actual and the linear target line (target × month ÷ 12)."""
-    monthly = monthly_cumulative(projects, year, MEASURE_EVENT[measure])
+    """By chosen industry and month: cumulative actual and the linear target line (target × month ÷ 12)."""
+    monthly = events.monthly_cumulative(con, snapshot_id, filters, year, MEASURE_EVENT[measure])
     monthly["actual"] = monthly["cum_investment_wan"] if measure == "signed_investment_wan" else monthly["cum_count"]
-    goal = town_targets(targets)
+    goal = town_targets(load_targets(con, year), filters)
     goal = goal[goal["measure"] == measure].set_index("industry")["value"]
     monthly["target_line"] = monthly["industry"].map(goal) * monthly["month"] / 12
     return monthly[["industry", "month", "actual", "target_line"]]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
+
+from analytics.store.connection import SCHEMA
 
 COLUMNS = [
     "project_key", "project_name", "industry", "investment_wan", "invested_wan", "stage", "project_type",
@@ -27,3 +30,31 @@ def projects(as_of: str = "2023-12-31") -> pd.DataFrame:
     frame["investor"] = frame["project_name"] + "投资公司"
     frame["as_of"] = pd.Timestamp(as_of)
     return frame
+
+
+def database(frame: pd.DataFrame | None = None, as_of: str = "2023-12-31", snapshot_id: int = 1, con=None):  # noqa: ANN001, ANN201
+    """An in-memory database (the real schema) holding `frame` (default: the eight projects) as one snapshot.
+
+    Columns the frame lacks get the importer's defaults, so small hand-made frames stay small.
+    """
+    con = con or duckdb.connect()
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    rows = (projects(as_of) if frame is None else frame).drop(columns=["as_of"], errors="ignore").copy()
+    defaults = {
+        "project_key": rows["project_name"], "is_key": False, "channel": "unknown", "source_sheet": "台账",
+        "source_row": range(3, 3 + len(rows)), "stage": "negotiating", "industry": "other",
+    }  # fmt: skip
+    for column, value in defaults.items():
+        if column not in rows:
+            rows[column] = value
+    rows["snapshot_id"] = snapshot_id
+    con.execute(
+        "INSERT INTO snapshots (snapshot_id, as_of, as_of_source, sha256, file_name, file_format, created_at,"
+        " created_by, rows_read, rows_imported, rows_rejected) VALUES (?, ?, 'argument', ?, 'fixture.xlsx', 'xlsx',"
+        " now(), 'test', ?, ?, 0)",
+        [snapshot_id, as_of, f"sha{snapshot_id}", len(rows), len(rows)],
+    )
+    con.register("fixture_rows", rows)
+    con.execute("INSERT INTO projects BY NAME SELECT * FROM fixture_rows")
+    con.unregister("fixture_rows")
+    return con

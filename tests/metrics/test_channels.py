@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from analytics.metrics import channels
+from analytics.metrics.filters import EVERYTHING as ALL
+from tests.metrics.fixture_projects import database
 
 COLUMNS = [
     "project_name", "industry", "investment_wan", "stage", "channel", "introduced_by", "fund_wan",
@@ -29,7 +31,8 @@ ROWS = [
 # By hand:
 # referral  C1 C2 C3 C4 C12 C5: 6 projects, 10000+5000+30000+2000+4000+1000 = 52000 万元;
 #           signed in 2023: C2, C3, C5 = 3, 36000; ever signed: C1 C2 C3 C5 (suspended after signing) = 4;
-#           landed or beyond: C1, C3 = 2 (C5 is suspended despite its landed date); conversion 2/4.
+#           landed to date (累计落地): C1, C3, C5 (suspended, but its landed date says it landed) = 3;
+#           conversion 3/4; where they stand: C1 C3 landed or beyond, C2 signed, C4 C12 talks, C5 suspended.
 # fund      C6 C7: 2, 60000; signed in 2023: C6 = 1, 40000; ever signed 2; landed or beyond C6 = 1.
 # direct    C8: 1, 60000; signed 2021, so 0 in 2023; landed 1 of 1.
 # event     C9: 1 project without an amount, 0.0; nothing signed: conversion NaN.
@@ -47,17 +50,19 @@ def projects() -> pd.DataFrame:
 
 
 def test_by_channel_reserve_signings_and_landing() -> None:
-    out = channels.by_channel(projects(), 2023).set_index("channel")
+    out = channels.by_channel(database(projects()), 1, ALL, 2023).set_index("channel")
     assert list(out.index) == ["referral", "fund", "event", "agency", "listing", "direct", "other", "unknown"]
-    columns = ["projects", "investment_wan", "signed_count", "signed_investment_wan", "reached_signed", "landed_or_beyond"]  # fmt: skip
-    assert out.loc["referral", columns].tolist() == [6, 52000.0, 3, 36000.0, 4, 2]
+    columns = ["projects", "investment_wan", "signed_count", "signed_investment_wan", "reached_signed", "reached_landed"]  # fmt: skip
+    assert out.loc["referral", columns].tolist() == [6, 52000.0, 3, 36000.0, 4, 3]
     assert out.loc["fund", columns].tolist() == [2, 60000.0, 1, 40000.0, 2, 1]
     assert out.loc["direct", columns].tolist() == [1, 60000.0, 0, 0.0, 1, 1]
     assert out.loc["event", columns].tolist() == [1, 0.0, 0, 0.0, 0, 0]
     assert out.loc["agency", columns].tolist() == [1, 8000.0, 1, 8000.0, 1, 0]
     assert out.loc["listing", columns].tolist() == [0, 0.0, 0, 0.0, 0, 0]
-    assert out.loc["referral", ["suspended", "negotiating"]].tolist() == [1, 2]
-    assert out.loc["referral", "conversion"] == pytest.approx(0.5)
+    standing = ["standing_landed", "standing_signed", "negotiating", "suspended"]
+    assert out.loc["referral", standing].tolist() == [2, 1, 2, 1]
+    assert (out[standing].sum(axis=1) == out["projects"]).all()  # where projects stand adds up to the reserve
+    assert out.loc["referral", "conversion"] == pytest.approx(0.75)
     assert out.loc["direct", "conversion"] == pytest.approx(1.0)
     assert out.loc["agency", "conversion"] == 0.0
     assert np.isnan(out.loc["event", "conversion"])
@@ -66,7 +71,7 @@ def test_by_channel_reserve_signings_and_landing() -> None:
 
 
 def test_signings_follow_the_year() -> None:
-    out = channels.by_channel(projects(), 2022).set_index("channel")
+    out = channels.by_channel(database(projects()), 1, ALL, 2022).set_index("channel")
     # Signed in 2022: C1 (referral, 10000) and C7 (fund, 20000); the reserve does not depend on the year.
     assert out.loc["referral", ["signed_count", "signed_investment_wan", "projects"]].tolist() == [1, 10000.0, 6]
     assert out.loc["fund", ["signed_count", "signed_investment_wan"]].tolist() == [1, 20000.0]
@@ -80,37 +85,37 @@ def test_referrer_key_folds_spaces_script_width_and_case() -> None:
 
 
 def test_referrer_league_ranks_by_projects_then_investment() -> None:
-    league = channels.referrers(projects())
+    league = channels.referrers(database(projects()), 1, ALL)
     # 乙 3 projects (30000+2000+4000); 甲 2 (15000) and 丙 2 (1000 + 8000 brought through an agency):
     # the tie at two goes to the larger investment. Blank names (C6) bring nobody.
     assert league["referrer"].tolist() == ["乙电子有限公司", "甲灯饰有限公司", "丙科技"]
     assert league["projects"].tolist() == [3, 2, 2]
     assert league["investment_wan"].tolist() == [36000.0, 15000.0, 9000.0]
-    assert league["landed_or_beyond"].tolist() == [1, 1, 0]
+    assert league["reached_landed"].tolist() == [1, 1, 1]  # 丙: C5 landed before it was suspended
     assert league.loc[0, "project_names"] == ["C3", "C12", "C4"]  # largest investment first
     assert sorted(league.loc[2, "project_names"]) == ["C11", "C5"]
 
 
 def test_referrer_shown_under_its_most_frequent_spelling() -> None:
-    referred = channels.referred_projects(projects()).set_index("project_name")
+    referred = channels.referred_projects(database(projects()), 1, ALL).set_index("project_name")
     # 乙: "乙電子有限公司", "乙电子有限公司", "乙电子 有限公司" once each: a tie goes to a Simplified
     # spelling, then to the first met.
     assert referred.loc["C3", "referrer"] == "乙电子有限公司"
     # A majority wins, whatever its script.
     frame = projects()
     frame.loc[frame["project_name"] == "C12", "introduced_by"] = "乙電子有限公司"
-    assert channels.referrers(frame).loc[0, "referrer"] == "乙電子有限公司"
+    assert channels.referrers(database(frame), 1, ALL).loc[0, "referrer"] == "乙電子有限公司"
     # 甲: "甲灯饰有限公司" and the trimmed Traditional " 甲燈飾有限公司 " tie: the Simplified one is shown.
     assert referred.loc["C2", "referrer"] == "甲灯饰有限公司"
     assert "C6" not in referred.index
 
 
 def test_fund_backed_projects_and_leverage_by_industry() -> None:
-    fund = channels.fund_by_industry(projects()).set_index("industry")
+    fund = channels.fund_by_industry(database(projects()), 1, ALL).set_index("industry")
     # Backed: C6 (fund channel, 4000 of fund money), C7 (fund channel, no amount), C8 (direct, 2000 co-investment).
     # C10 says 0 fund money and is not fund-backed.
-    assert fund.loc["all", ["projects", "fund_wan", "investment_wan"]].tolist() == [3, 6000.0, 120000.0]
-    assert fund.loc["all", "leverage"] == pytest.approx(20.0)
+    assert fund.loc["total", ["projects", "fund_wan", "investment_wan"]].tolist() == [3, 6000.0, 120000.0]
+    assert fund.loc["total", "leverage"] == pytest.approx(20.0)
     assert fund.loc["new_it", ["projects", "fund_wan", "investment_wan", "leverage"]].tolist() == [1, 4000.0, 40000.0, 10.0]  # fmt: skip
     assert fund.loc["new_energy", ["projects", "fund_wan", "investment_wan", "leverage"]].tolist() == [2, 2000.0, 80000.0, 40.0]  # fmt: skip
     assert fund.loc["lighting", ["projects", "fund_wan", "investment_wan"]].tolist() == [0, 0.0, 0.0]
@@ -119,6 +124,6 @@ def test_fund_backed_projects_and_leverage_by_industry() -> None:
 
 def test_fund_without_any_amount_has_no_leverage() -> None:
     frame = projects()
-    fund = channels.fund_by_industry(frame[frame["project_name"] == "C7"]).set_index("industry")
-    assert fund.loc["all", ["projects", "fund_wan", "investment_wan"]].tolist() == [1, 0.0, 20000.0]
-    assert np.isnan(fund.loc["all", "leverage"])
+    fund = channels.fund_by_industry(database(frame[frame["project_name"] == "C7"]), 1, ALL).set_index("industry")
+    assert fund.loc["total", ["projects", "fund_wan", "investment_wan"]].tolist() == [1, 0.0, 20000.0]
+    assert np.isnan(fund.loc["total", "leverage"])

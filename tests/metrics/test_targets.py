@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 
 from analytics.metrics import changes, targets
-from tests.metrics.fixture_projects import projects
+from analytics.metrics.filters import EVERYTHING as ALL
+from analytics.metrics.filters import Filters
+from analytics.store.targets import save_targets
+from tests.metrics.fixture_projects import database, projects
 
 TARGETS = pd.DataFrame(
     [
@@ -22,6 +25,18 @@ TARGETS = pd.DataFrame(
 )
 
 
+def _progress(as_of: date, filters: Filters = ALL) -> pd.DataFrame:
+    """progress_of on the fixture's 2023 events and TARGETS, as progress() composes them."""
+    actual = targets.actuals(database(), 1, filters, 2023)
+    return targets.progress_of(targets.town_targets(TARGETS, filters), actual, 2023, as_of)
+
+
+def _database_with_targets():  # noqa: ANN202
+    con = database()
+    save_targets(con, 2023, TARGETS, "测试", "file")
+    return con
+
+
 def test_elapsed_share() -> None:
     assert targets.elapsed_share(2024, date(2023, 12, 31)) == 0.0
     assert targets.elapsed_share(2024, date(2024, 7, 1)) == pytest.approx(183 / 366)
@@ -30,7 +45,7 @@ def test_elapsed_share() -> None:
 
 
 def test_progress_at_year_end() -> None:
-    p = targets.progress(TARGETS, projects(), 2023, date(2023, 12, 31)).set_index(["industry", "measure"])
+    p = _progress(date(2023, 12, 31)).set_index(["industry", "measure"])
     row = p.loc[("lighting", "signed_count")]
     assert (row["target"], row["actual"], row["completion"], row["gap"]) == (4.0, 2.0, 0.5, 2.0)
     assert row["status"] == "behind"  # half done with the whole year gone
@@ -46,7 +61,7 @@ def test_progress_at_year_end() -> None:
 
 def test_pace_and_projection_mid_year() -> None:
     as_of = date(2023, 7, 2)  # day 183 of 365
-    p = targets.progress(TARGETS, projects(), 2023, as_of).set_index(["industry", "measure"])
+    p = _progress(as_of).set_index(["industry", "measure"])
     row = p.loc[("lighting", "signed_count")]
     assert row["pace"] == pytest.approx(0.5 / (183 / 365))
     assert row["status"] == "on_track"
@@ -57,8 +72,8 @@ def test_pace_and_projection_mid_year() -> None:
 
 
 def test_pipeline_coverage() -> None:
-    p = targets.progress(TARGETS, projects(), 2023, date(2023, 12, 31))
-    cov = targets.pipeline_coverage(projects(), p).set_index("industry")
+    p = _progress(date(2023, 12, 31))
+    cov = targets.pipeline_coverage(database(), 1, ALL, p).set_index("industry")
     # Lighting: P3 (5000) in talks behind a gap of 56000 - 28000 = 28000.
     assert cov.loc["lighting", "negotiating_wan"] == 5000.0
     assert cov.loc["lighting", "coverage"] == pytest.approx(5000 / 28000)
@@ -68,7 +83,7 @@ def test_pipeline_coverage() -> None:
 
 
 def test_cumulative_against_target_line() -> None:
-    curve = targets.cumulative_against_target(projects(), TARGETS, 2023, "signed_count")
+    curve = targets.cumulative_against_target(_database_with_targets(), 1, ALL, 2023, "signed_count")
     lighting = curve[curve["industry"] == "lighting"].set_index("month")
     assert lighting.loc[5, "actual"] == 1 and lighting.loc[12, "actual"] == 2  # P2 in May, P8 on 31 Dec
     assert lighting.loc[6, "target_line"] == pytest.approx(2.0)  # 4 × 6/12
@@ -94,3 +109,22 @@ def test_changes_between_snapshots() -> None:
     money = found["investment_changed"].set_index("project_key")
     assert money.index.tolist() == ["p8"]
     assert money.loc["p8", "investment_delta"] == 1000.0
+
+
+def test_progress_reads_targets_and_as_of_from_the_database() -> None:
+    con = _database_with_targets()  # the fixture snapshot is as of 2023-12-31
+    stored = targets.progress(con, 1, ALL, 2023).set_index(["industry", "measure"])
+    by_hand = _progress(date(2023, 12, 31)).set_index(["industry", "measure"])
+    pd.testing.assert_frame_equal(stored, by_hand)
+
+
+def test_a_filtered_town_total_is_the_chosen_industries_sum() -> None:
+    # The entered town total (10 signings) belongs to the whole town; with lighting alone it would compare
+    # the town's target with lighting's actuals, so lighting's own 4 is the total.
+    assert targets.total_source(TARGETS, ALL) == "entered"
+    lighting = Filters(("lighting",))
+    assert targets.total_source(TARGETS, lighting) == "sum"
+    p = _progress(date(2023, 12, 31), lighting).set_index(["industry", "measure"])
+    assert (p.loc[("total", "signed_count"), "target"], p.loc[("total", "signed_count"), "actual"]) == (4.0, 2.0)
+    assert set(p.index.get_level_values("industry")) == {"lighting", "total"}
+    assert targets.total_source(TARGETS.iloc[0:0], ALL) is None

@@ -30,11 +30,13 @@ def test_channel_section_matches_the_database(sample_db: Path) -> None:
     by_channel = _table(at, "招商方式")
     referral = _one(
         sample_db,
-        "SELECT count(*), count(*) FILTER (stage IN ('landed', 'construction', 'production')),"
+        # 累计落地: standing at landed or beyond, or holding a landed-or-later date (suspended ones too).
+        "SELECT count(*), count(*) FILTER (stage IN ('landed', 'construction', 'production')"
+        " OR coalesce(landed_date, construction_date, production_date) IS NOT NULL),"
         f" count(*) FILTER (year(signed_date) = 2023) FROM projects WHERE snapshot_id = {ACTIVE} AND channel = 'referral'",
         [],
     )
-    assert tuple(by_channel.loc["以商引商", ["储备项目", "落地及以后", "2023 年签约"]]) == referral
+    assert tuple(by_channel.loc["以商引商", ["储备项目", "累计落地", "2023 年签约"]]) == referral
 
     league = _table(at, "名次")
     firm, n, names = _one(
@@ -66,11 +68,12 @@ def test_industry_filter_changes_the_channel_numbers(sample_db: Path) -> None:
     by_channel = _table(at, "招商方式")
     expected = _one(
         sample_db,
-        "SELECT count(*), count(*) FILTER (stage IN ('landed', 'construction', 'production'))"
+        "SELECT count(*), count(*) FILTER (stage IN ('landed', 'construction', 'production')"
+        " OR coalesce(landed_date, construction_date, production_date) IS NOT NULL)"
         f" FROM projects WHERE snapshot_id = {ACTIVE} AND channel = 'referral' AND industry = ?",
         ["new_energy"],
     )
-    assert tuple(by_channel.loc["以商引商", ["储备项目", "落地及以后"]]) == expected
+    assert tuple(by_channel.loc["以商引商", ["储备项目", "累计落地"]]) == expected
     assert by_channel["储备项目"].sum() < everything["储备项目"].sum()
     # One industry: its fund row only, no town total.
     fund = _table(at, "产业")

@@ -1,4 +1,4 @@
-"""Golden numbers for the year-review metrics on the eight-project fixture (worked out by hand)."""
+"""Golden numbers for reserve, events, funnel and key-project metrics on the eight-project fixture (by hand)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.metrics import review
-from tests.metrics.fixture_projects import projects
+from analytics.metrics import events, funnel, reserve, risks
+from analytics.metrics.filters import EVERYTHING as ALL
+from tests.metrics.fixture_projects import database, projects
 
 
 @pytest.mark.parametrize(
@@ -17,11 +18,11 @@ from tests.metrics.fixture_projects import projects
     [(date(2023, 12, 31), 2023), (date(2024, 1, 9), 2023), (date(2024, 6, 30), 2023), (date(2024, 12, 31), 2024)],
 )
 def test_default_year_is_latest_complete_year(as_of: date, year: int) -> None:
-    assert review.default_year(as_of) == year
+    assert events.default_year(as_of) == year
 
 
 def test_flows_in_2023_by_industry() -> None:
-    flow = review.flows(projects(), 2023).set_index(["industry", "event"])
+    flow = events.flows(database(), 1, ALL, 2023).set_index(["industry", "event"])
     # Signed in 2023: P2 (20000) and P8 (8000, on 31 Dec) in lighting, P4 new_it, P6 other.
     assert flow.loc[("lighting", "signed")].tolist() == [2, 28000.0]
     assert flow.loc[("new_it", "signed")].tolist() == [1, 60000.0]
@@ -29,20 +30,20 @@ def test_flows_in_2023_by_industry() -> None:
     assert flow.loc[("other", "signed")].tolist() == [1, 2500.0]
     # Landed in 2023: P4, P5 (suspended, its date still counts), P6.
     assert flow.loc[("new_energy", "landed")].tolist() == [1, 300000.0]
-    totals = review.flow_totals(flow.reset_index()).set_index("event")
+    totals = events.flow_totals(flow.reset_index()).set_index("event")
     assert totals.loc["landed"].tolist() == [3, 362500.0]
     assert totals.loc["construction"].tolist() == [1, 60000.0]
     assert totals.loc["production"].tolist() == [1, 100000.0]
 
 
 def test_comparison_with_the_year_before() -> None:
-    comp = review.year_comparison(projects(), 2023).set_index("event")
+    comp = events.year_comparison(database(), 1, ALL, 2023).set_index("event")
     # 2022: P1 and P5 signed (400000).
     assert comp.loc["signed", "count_prev"] == 2
     assert comp.loc["signed", "count_delta"] == 2
     assert comp.loc["signed", "investment_delta"] == 90500.0 - 400000.0
     # 2021 has no dated event at all: no delta is invented.
-    assert comp_isnan(review.year_comparison(projects(), 2022).set_index("event").loc["signed", "count_delta"])
+    assert comp_isnan(events.year_comparison(database(), 1, ALL, 2022).set_index("event").loc["signed", "count_delta"])
 
 
 def comp_isnan(value: float) -> bool:
@@ -50,14 +51,14 @@ def comp_isnan(value: float) -> bool:
 
 
 def test_reserve_at_year_end_as_stored_and_reconstructed() -> None:
-    now = review.reserve_at(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
+    now = reserve.at_cutoff(database(), 1, ALL, date(2023, 12, 31)).set_index(["industry", "stage"])
     assert now.loc[("lighting", "signed")].tolist() == [2, 28000.0]
     assert now.loc[("lighting", "production")].tolist() == [1, 100000.0]
     assert now.loc[("new_energy", "suspended")].tolist() == [1, 300000.0]
     assert now["projects"].sum() == 8
 
     # At the end of 2022 the dates say: P1 had started construction; P2, P4, P6, P8 were still in talks.
-    then = review.reserve_at(projects(), date(2022, 12, 31)).set_index(["industry", "stage"])
+    then = reserve.at_cutoff(database(), 1, ALL, date(2022, 12, 31)).set_index(["industry", "stage"])
     assert then.loc[("lighting", "construction")].tolist() == [1, 100000.0]
     assert then.loc[("lighting", "negotiating")].tolist() == [3, 33000.0]
     assert then.loc[("new_it", "negotiating")].tolist() == [1, 60000.0]
@@ -66,8 +67,8 @@ def test_reserve_at_year_end_as_stored_and_reconstructed() -> None:
 
 
 def test_funnel_counts_and_conversions() -> None:
-    f = review.funnel(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
-    overall = f.loc["all"]
+    f = funnel.funnel(database(), 1, ALL, date(2023, 12, 31)).set_index(["industry", "stage"])
+    overall = f.loc["total"]
     assert overall["projects"].tolist() == [8, 6, 4, 2, 1]
     assert overall["conversion"].tolist()[1:] == pytest.approx([6 / 8, 4 / 6, 2 / 4, 1 / 2])
     assert f.loc["lighting"]["projects"].tolist() == [4, 3, 1, 1, 1]
@@ -75,14 +76,14 @@ def test_funnel_counts_and_conversions() -> None:
 
 
 def test_size_bands() -> None:
-    m = review.mix(projects(), "size_band", 2023).set_index("size_band")
+    m = reserve.mix(database(), 1, ALL, "size_band", 2023).set_index("size_band")
     assert m["projects"].to_dict() == {"ge_10yi": 2, "5_10yi": 1, "1_5yi": 1, "lt_1yi": 3, "unknown": 1}
     assert m.loc["ge_10yi", "investment_wan"] == 400000.0
     assert m.loc["lt_1yi", "investment_wan"] == 15500.0
 
 
 def test_mix_by_project_type_with_signings_in_year() -> None:
-    m = review.mix(projects(), "project_type", 2023).set_index("project_type")
+    m = reserve.mix(database(), 1, ALL, "project_type", 2023).set_index("project_type")
     assert m.loc["expansion"].tolist() == [2, 108000.0, 1, 8000.0]
     assert m.loc["settle"].tolist() == [3, 85000.0, 2, 80000.0]
     assert m.loc["return"].tolist() == [1, 300000.0, 0, 0.0]
@@ -90,7 +91,7 @@ def test_mix_by_project_type_with_signings_in_year() -> None:
 
 
 def test_money_in_place_compares_reporting_projects_only() -> None:
-    m = review.money_in_place(projects(), date(2023, 12, 31)).set_index(["industry", "stage"])
+    m = reserve.money_in_place(database(), 1, ALL, date(2023, 12, 31)).set_index(["industry", "stage"])
     assert m.loc[("lighting", "production"), "share_in_place"] == pytest.approx(0.9)
     signed = m.loc[("lighting", "signed")]
     # P2 reports 1000 of 20000; P8 reports nothing, so its 8000 stays out of the share.
@@ -110,7 +111,7 @@ def test_stalled_days_across_snapshots() -> None:
         columns=["project_key", "as_of", "stage"],
     )  # fmt: skip
     history["as_of"] = pd.to_datetime(history["as_of"])
-    days = review.stage_unchanged_days(history)
+    days = risks.stage_unchanged_days(history)
     assert days.to_dict() == {"a": 184, "b": 92, "c": 0}
 
 
@@ -118,7 +119,7 @@ def test_key_projects_flag_stalled_first() -> None:
     history = pd.DataFrame(
         {"project_key": ["p1", "p1", "p4", "p4"], "stage": ["production"] * 2 + ["landed", "construction"]}
     ).assign(as_of=pd.to_datetime(["2023-06-30", "2023-12-31"] * 2))
-    keys = review.key_projects(projects(), history)
+    keys = risks.flag_key_projects(projects().query("is_key"), history)
     assert keys["project_name"].tolist() == ["P1", "P5", "P4"]  # stalled first, then by investment
     assert keys["stalled"].tolist() == [True, False, False]
 
@@ -133,11 +134,39 @@ def test_overdue_when_a_planned_next_step_has_passed() -> None:
         [None, None, None, "2024-03-01", None, None, None, None]
     )  # P4's production is planned after as_of: not yet due
     frame.loc[frame["project_name"] == "P2", "planned_landed_date"] = pd.Timestamp("2023-11-30")
-    since = review.overdue_since(frame)
+    since = risks.overdue_since(frame)
     assert since[frame["project_name"] == "P5"].tolist() == [pd.Timestamp("2023-10-01")]
     assert since[frame["project_name"] == "P2"].tolist() == [pd.Timestamp("2023-11-30")]
     assert since[frame["project_name"] == "P4"].isna().all()
-    keys = review.key_projects(frame)
+    keys = risks.flag_key_projects(frame[frame["is_key"]], None)
     # Key projects: P1, P4, P5. Only P5 is overdue, so it comes first.
     assert keys["project_name"].tolist()[0] == "P5"
     assert keys.set_index("project_name")["overdue"].to_dict() == {"P5": True, "P1": False, "P4": False}
+
+
+def test_key_projects_from_the_database_with_planned_dates() -> None:
+    frame = projects().drop(columns="as_of")
+    frame["planned_construction_date"] = pd.to_datetime([None, None, None, None, "2023-10-01", None, None, None])
+    keys = risks.key_projects(database(frame), 1, ALL)
+    assert keys["project_name"].tolist() == ["P5", "P1", "P4"]  # P5 overdue first, then by investment
+    assert risks.flag_counts(keys) == {"overdue": 1, "stalled": 0, "flagged": 1}
+
+
+def test_filters_narrow_every_metric_to_the_chosen_industries() -> None:
+    from analytics.metrics.filters import Filters
+
+    lighting = Filters(("lighting",))
+    con = database()
+    assert reserve.by_industry(con, 1, lighting)["industry"].tolist() == ["lighting"]
+    assert events.flows(con, 1, lighting, 2023).set_index("event").loc["signed"].tolist() == ["lighting", 2, 28000.0]
+    f = funnel.funnel(con, 1, lighting, date(2023, 12, 31)).set_index(["industry", "stage"])
+    assert f.loc["total"]["projects"].tolist() == [4, 3, 1, 1, 1]  # the town row of the chosen industries
+    assert reserve.at_cutoff(con, 1, lighting, date(2023, 12, 31))["projects"].sum() == 4
+
+
+def test_drilling_into_a_bar_returns_its_projects() -> None:
+    con = database()
+    landed = funnel.projects_reaching(con, 1, ALL, date(2023, 12, 31), "landed")
+    assert landed["project_name"].tolist() == ["P5", "P1", "P4", "P6"]  # largest first; P5 landed, then suspended
+    cells = reserve.projects_at(con, 1, ALL, date(2022, 12, 31), {("lighting", "negotiating")})
+    assert sorted(cells["project_name"]) == ["P2", "P3", "P8"]

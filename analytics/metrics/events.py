@@ -1,0 +1,101 @@
+"""Events in a year (年度新增): signings, landings, starts and production dated in the year, by industry.
+
+Every function is `(connection, snapshot_id, filters, year, …) -> DataFrame`, computed in DuckDB; amounts in
+万元. An event belongs to a year when its date (analytics/domain.py EVENT_DATE) falls in that year.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.domain import EVENT_DATE, EVENTS
+from analytics.metrics.filters import SCOPE, Filters
+
+
+def events_sql(columns: str = "p.industry, p.investment_wan") -> str:
+    """One row per (project, event it holds a date for): `columns`, event, event_date, within the filters."""
+    return " UNION ALL ".join(
+        f"SELECT {columns}, '{event}' AS event, p.{column} AS event_date {SCOPE} AND p.{column} IS NOT NULL"
+        for event, column in EVENT_DATE.items()
+    )
+
+
+_FLOWS = """
+    SELECT industry, event, count(*) AS count, coalesce(sum(investment_wan), 0) AS investment_wan
+    FROM ({events}) AS e
+    WHERE year(event_date) = $year
+    GROUP BY industry, event
+"""
+
+
+def flows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
+    """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
+    found = con.execute(_FLOWS.format(events=events_sql()), filters.params(snapshot_id, year=year)).df()
+    grid = pd.MultiIndex.from_product([filters.industries, EVENTS], names=["industry", "event"]).to_frame(index=False)
+    out = grid.merge(found, on=["industry", "event"], how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
+    return out
+
+
+def flow_totals(flow: pd.DataFrame) -> pd.DataFrame:
+    """Totals over the industries of a flows() frame, one row per event."""
+    return flow.groupby("event", sort=False)[["count", "investment_wan"]].sum().reset_index()
+
+
+_YEARS = "SELECT DISTINCT year(event_date) AS year FROM ({events}) AS e ORDER BY year"
+
+
+def years_with_events(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> list[int]:
+    """Every year in which the ledger dates at least one event."""
+    rows = con.execute(_YEARS.format(events=events_sql()), filters.params(snapshot_id)).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
+    """Per event: the year's and the year before's count and investment, with deltas (NaN without last-year data)."""
+    now = flow_totals(flows(con, snapshot_id, filters, year)).set_index("event")
+    before = flow_totals(flows(con, snapshot_id, filters, year - 1)).set_index("event")
+    out = now.join(before, rsuffix="_prev")
+    if year - 1 not in years_with_events(con, snapshot_id, filters):
+        out[["count_prev", "investment_wan_prev"]] = np.nan
+    out["count_delta"] = out["count"] - out["count_prev"]
+    out["investment_delta"] = out["investment_wan"] - out["investment_wan_prev"]
+    return out.reset_index()
+
+
+_MONTHLY = """
+    SELECT industry, month(event_date) AS month, count(*) AS count, coalesce(sum(investment_wan), 0) AS investment_wan
+    FROM ({events}) AS e
+    WHERE event = $event AND year(event_date) = $year
+    GROUP BY 1, 2
+"""
+
+
+def monthly_cumulative(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int, event: str = "signed"
+) -> pd.DataFrame:
+    """By chosen industry and month: events in the month and cumulative since January (count and 万元)."""
+    params = filters.params(snapshot_id, year=year, event=event)
+    found = con.execute(_MONTHLY.format(events=events_sql()), params).df()
+    grid = pd.MultiIndex.from_product([filters.industries, range(1, 13)], names=["industry", "month"])
+    out = grid.to_frame(index=False).merge(found, on=["industry", "month"], how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
+    out["cum_count"] = out.groupby("industry")["count"].cumsum()
+    out["cum_investment_wan"] = out.groupby("industry")["investment_wan"].cumsum()
+    return out
+
+
+def default_year(as_of: date) -> int:
+    """The latest year complete at as_of (2023-12-31 → 2023; 2024-01-09 or 2024-06-30 → 2023)."""
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+
+
+def year_end(year: int, as_of: date) -> date:
+    """A review's cutoff: 31 December of the year, or as_of when the year is not over yet."""
+    return min(date(year, 12, 31), as_of)

@@ -1,0 +1,36 @@
+"""The one filter object every metric takes, and the SQL that applies it to a snapshot's projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics.domain import INDUSTRIES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page or command narrows the reserve to. Empty or unknown industries mean the whole town."""
+
+    industries: tuple[str, ...] = INDUSTRIES
+
+    def __post_init__(self) -> None:
+        chosen = tuple(i for i in INDUSTRIES if i in set(self.industries or ()))
+        object.__setattr__(self, "industries", chosen or INDUSTRIES)
+
+    @property
+    def whole_town(self) -> bool:
+        """True when no industry is left out (the town's entered targets apply)."""
+        return self.industries == INDUSTRIES
+
+    def params(self, snapshot_id: int, **more: object) -> dict[str, object]:
+        """Named SQL parameters for `SCOPE` (snapshot and industries), plus any the caller adds."""
+        return {"snapshot": snapshot_id, "industries": list(self.industries), **more}
+
+
+EVERYTHING = Filters()
+
+SCOPE = """
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
+    WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
+"""
+"""The FROM/WHERE of every metric: one snapshot's projects (alias p, snapshot s) within the filters."""

@@ -1,0 +1,57 @@
+"""The funnel (转化漏斗) 洽谈 → 签约 → 落地 → 动工 → 投产: projects that reached each rung by a cutoff.
+
+"Reached" is analytics/domain.py's rule, the same as the Overview's 累计 cards and the channel table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.domain import LADDER, TOWN, reached_sql
+from analytics.metrics.filters import SCOPE, Filters
+
+
+def _funnel_sql() -> str:
+    columns = ",\n".join(
+        f"count(*) FILTER (WHERE {reached_sql(s, '$cutoff')}) AS n_{s}, "
+        f"coalesce(sum(p.investment_wan) FILTER (WHERE {reached_sql(s, '$cutoff')}), 0) AS wan_{s}"
+        for s in LADDER
+    )
+    return f"SELECT p.industry, {columns} {SCOPE} GROUP BY p.industry"
+
+
+def funnel(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:
+    """Per chosen industry and for the town (TOWN): projects and 万元 reaching each rung, with conversion rates.
+
+    Columns: industry, stage, projects, investment_wan, conversion (÷ the rung before; NaN for the first).
+    """
+    wide = con.execute(_funnel_sql(), filters.params(snapshot_id, cutoff=cutoff)).df().set_index("industry")
+    wide = wide.reindex(list(filters.industries)).fillna(0)
+    wide.loc[TOWN] = wide.sum()
+    rows = []
+    for industry, row in wide.iterrows():
+        previous = None
+        for stage in LADDER:
+            count = int(row[f"n_{stage}"])
+            rows.append((industry, stage, count, float(row[f"wan_{stage}"]), count / previous if previous else np.nan))
+            previous = count
+    return pd.DataFrame(rows, columns=["industry", "stage", "projects", "investment_wan", "conversion"])
+
+
+_REACHING = """
+    SELECT p.*, s.as_of
+    {scope} AND {reached} AND (p.industry = $industry OR $industry = $town)
+    ORDER BY p.investment_wan DESC NULLS LAST, p.project_name
+"""
+
+
+def projects_reaching(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, stage: str, industry: str = TOWN
+) -> pd.DataFrame:
+    """The projects behind one funnel bar: those of an industry (or the town) that reached a rung by the cutoff."""
+    sql = _REACHING.format(scope=SCOPE, reached=reached_sql(stage, "$cutoff"))
+    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, industry=industry, town=TOWN)).df()

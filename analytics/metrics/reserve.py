@@ -1,0 +1,174 @@
+"""The reserve (储备): projects and planned investment by industry and stage, stages reached, mix, money in place.
+
+Every function is `(connection, snapshot_id, filters, …) -> DataFrame`, computed in DuckDB; amounts in 万元.
+What "reached" and "stage on a cutoff" mean is decided in analytics/domain.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, reached_sql, stage_at_sql
+from analytics.metrics.filters import SCOPE, Filters
+
+REACHED_COLUMNS = [f"reached_{stage}" for stage in EVENTS]
+KPI_COLUMNS = ["projects", "investment_wan", "key_projects", *REACHED_COLUMNS]
+
+# Leaders count projects by size: 亿元级 and above. Bounds in 万元, lower bound inclusive.
+SIZE_BANDS = [("ge_10yi", 100_000, np.inf), ("5_10yi", 50_000, 100_000), ("1_5yi", 10_000, 50_000), ("lt_1yi", 0, 10_000)]  # fmt: skip
+UNKNOWN = "unknown"
+
+
+def _grid(filters: Filters, stages: tuple[str, ...] = ALL_STAGES) -> pd.DataFrame:
+    return pd.MultiIndex.from_product([filters.industries, stages], names=["industry", "stage"]).to_frame(index=False)
+
+
+def _fill_cells(found: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    out = _grid(filters).merge(found, on=["industry", "stage"], how="left")
+    out["projects"] = out["projects"].fillna(0).astype(int)
+    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
+    return out
+
+
+_CELLS = """
+    SELECT p.industry, p.stage, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan
+    {scope}
+    GROUP BY 1, 2
+"""
+
+
+def by_industry_stage(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+    """Projects and planned investment (万元) for every chosen industry × stage it stands at, zeros included."""
+    found = con.execute(_CELLS.format(scope=SCOPE), filters.params(snapshot_id)).df()
+    return _fill_cells(found, filters)
+
+
+_CELLS_AT = """
+    SELECT p.industry, {stage_then} AS stage, count(*) AS projects,
+           coalesce(sum(p.investment_wan), 0) AS investment_wan
+    {scope}
+    GROUP BY 1, 2
+"""
+
+
+def at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:
+    """Projects and planned investment (万元) by industry × the stage each stood at on the cutoff."""
+    sql = _CELLS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
+    return _fill_cells(con.execute(sql, filters.params(snapshot_id, cutoff=cutoff)).df(), filters)
+
+
+_PROJECTS_AT = """
+    SELECT p.*, s.as_of, {stage_then} AS stage_then
+    {scope} AND list_contains($cells, p.industry || '/' || {stage_then})
+    ORDER BY p.investment_wan DESC NULLS LAST, p.project_name
+"""
+
+
+def projects_at(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, cells: set[tuple[str, str]]
+) -> pd.DataFrame:
+    """The projects behind chosen (industry, stage on the cutoff) cells of `at_cutoff`, largest first."""
+    sql = _PROJECTS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
+    wanted = [f"{industry}/{stage}" for industry, stage in cells]
+    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, cells=wanted)).df()
+
+
+def _kpi_sql() -> str:
+    reached = ",\n".join(
+        f"count(*) FILTER (WHERE {reached_sql(stage)}) AS reached_{stage}" for stage in EVENTS
+    )  # fmt: skip
+    return f"""
+        SELECT p.industry, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
+               count(*) FILTER (WHERE p.is_key) AS key_projects,
+               {reached}
+        {SCOPE}
+        GROUP BY p.industry
+    """
+
+
+def by_industry(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+    """Per chosen industry (zeros included): projects, planned investment (万元), key projects, rungs reached."""
+    found = con.execute(_kpi_sql(), filters.params(snapshot_id)).df().set_index("industry")
+    out = found.reindex(list(filters.industries)).fillna(0)
+    counts = [c for c in KPI_COLUMNS if c != "investment_wan"]
+    out[counts] = out[counts].astype(int)
+    out["investment_wan"] = out["investment_wan"].astype(float)
+    return out.rename_axis("industry").reset_index()
+
+
+def totals(by_industry_frame: pd.DataFrame) -> pd.Series:
+    """The town totals of a by_industry frame."""
+    return by_industry_frame[KPI_COLUMNS].sum()
+
+
+def size_band_sql(column: str = "p.investment_wan") -> str:
+    """SQL for the size band key of a planned investment (万元); empty amounts get 'unknown'."""
+    cases = " ".join(
+        f"WHEN {column} >= {low}" + (f" AND {column} < {high}" if np.isfinite(high) else "") + f" THEN '{key}'"
+        for key, low, high in SIZE_BANDS
+    )
+    return f"(CASE {cases} ELSE '{UNKNOWN}' END)"
+
+
+def size_band(investment_wan: pd.Series) -> pd.Series:
+    """The size band key of each planned investment (万元); empty amounts get 'unknown'."""
+    band = pd.Series(UNKNOWN, index=investment_wan.index, dtype=object)
+    for key, low, high in SIZE_BANDS:
+        band = band.where(~((investment_wan >= low) & (investment_wan < high)), key)
+    return band
+
+
+MIX_BY = ("project_type", "source_region", "department", "size_band")
+_MIX = """
+    SELECT {key} AS key, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE year(p.signed_date) = $year) AS signed_count,
+           coalesce(sum(p.investment_wan) FILTER (WHERE year(p.signed_date) = $year), 0) AS signed_investment_wan
+    {scope}
+    GROUP BY 1
+"""
+
+
+def mix(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, by: str, year: int) -> pd.DataFrame:
+    """Breakdown by project_type, source_region, department or size_band: reserve and signings in the year."""
+    if by not in MIX_BY:
+        raise ValueError(f"unknown breakdown {by!r}")
+    key = size_band_sql() if by == "size_band" else f"coalesce(p.{by}, '{UNKNOWN}')"
+    out = con.execute(_MIX.format(key=key, scope=SCOPE), filters.params(snapshot_id, year=year)).df()
+    out = out.set_index("key")
+    if by == "size_band":
+        bands = [k for k, _, _ in SIZE_BANDS] + ([UNKNOWN] if UNKNOWN in out.index else [])
+        out = out.reindex(bands, fill_value=0)
+    else:
+        out = out.sort_values(["investment_wan", "projects"], ascending=False, kind="stable")
+    out[["projects", "signed_count"]] = out[["projects", "signed_count"]].astype(int)
+    out[["investment_wan", "signed_investment_wan"]] = out[["investment_wan", "signed_investment_wan"]].astype(float)
+    return out.rename_axis(by).reset_index()
+
+
+_MONEY = """
+    SELECT p.industry, {stage_then} AS stage, count(*) AS projects,
+           count(p.invested_wan) AS reporting,
+           coalesce(sum(p.investment_wan), 0) AS planned_wan,
+           coalesce(sum(p.invested_wan), 0) AS invested_wan,
+           coalesce(sum(p.investment_wan) FILTER (WHERE p.invested_wan IS NOT NULL), 0) AS planned_reporting_wan
+    {scope} AND list_contains($stages, {stage_then})
+    GROUP BY 1, 2
+    ORDER BY p.industry, stage
+"""
+
+
+def money_in_place(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:
+    """By industry × stage on the cutoff (signed onwards, and suspended): planned and in-place capital (万元).
+
+    share_in_place compares like with like: in-place money over the planned money of the projects reporting it.
+    """
+    sql = _MONEY.format(stage_then=stage_at_sql(), scope=SCOPE)
+    stages = [*LADDER[1:], SUSPENDED]
+    out = con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, stages=stages)).df()
+    out[["projects", "reporting"]] = out[["projects", "reporting"]].astype(int)
+    out["share_in_place"] = out["invested_wan"] / out["planned_reporting_wan"].replace(0, np.nan)
+    return out
