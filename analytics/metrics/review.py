@@ -103,7 +103,7 @@ def year_comparison(projects: pd.DataFrame, year: int) -> pd.DataFrame:
     now = flow_totals(flows(projects, year)).set_index("event")
     before = flow_totals(flows(projects, year - 1)).set_index("event")
     known = has_events(projects, year - 1)
-    out = now.join(before, rsuffix="_prev")
+    out = now.join(before, suffixes=("", "_prev"))
     if not known:
         out[["count_prev", "investment_wan_prev"]] = np.nan
     out["count_delta"] = out["count"] - out["count_prev"]
