@@ -3,7 +3,7 @@
 #   make test  — install (test extras and Debian chromium included) and run the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
-UV_VERSION := 0.13.8
+UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 UV := $(PYTHON) -m uv

@@ -19,7 +19,7 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame], title: str | None = None) ->
                 sheet.write(0, 0, title, writer.book.add_format({"bold": True, "font_size": 14}))
             sheet.freeze_panes(start + 1, 0)
             for i, column in enumerate(frame.columns):
-                values = frame[column].astype(str).str.len()
+                values = frame[column].astype(str).str.len().fillna(0)  # empty cells: no width (pandas 3 keeps NaN)
                 width = max(len(str(column)) * 2, int(values.quantile(0.9)) * 2 if len(values) else 8)
                 sheet.set_column(i, i, min(max(width, 8), 50))
     return buffer.getvalue()

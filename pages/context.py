@@ -45,6 +45,9 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _shared_connection(str(database_path())).cursor()
 
 
+# Not bind="query-params" (Streamlit >= 1.54): a bound widget writes its *displayed* option to the URL and a
+# multiselect writes repeated parameters, so links would read ?lang=English&industry=灯饰照明&industry=新能源 and
+# change with the language; ?lang=en and ?industry=lighting,new_it (the README's links) would be dropped as invalid.
 def _url_state(name: str, default: str) -> str:
     """A value kept in the URL (so links reproduce the view) and in the session (so page switches keep it)."""
     if name in st.query_params:

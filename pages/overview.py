@@ -31,9 +31,11 @@ if ctx.snapshot_id is not None:
         ("kpi.construction", count(totals["reached_construction"])),
         ("kpi.production", count(totals["reached_production"])),
     ]
+    # A responsive grid per row: side by side on a laptop or projector, two cards a row on a phone.
     for cards, help_key in ((reserve_cards, None), (stage_cards, "kpi.help_stage")):
-        for column, (key, value) in zip(st.columns(len(cards)), cards, strict=True):
-            column.metric(ctx.t(key), value, border=True, help=ctx.t(help_key) if help_key else None)
+        with st.grid(len(cards), min_column_width=150):
+            for key, value in cards:
+                st.metric(ctx.t(key), value, border=True, help=ctx.t(help_key) if help_key else None)
 
     st.plotly_chart(investment_by_industry_stage(cells, ctx.lang), width="stretch", key="overview_chart")
 

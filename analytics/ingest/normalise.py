@@ -138,7 +138,8 @@ def _keys(texts: pd.Series, memo: _KeyMemo) -> pd.Series:
     for u in texts.dropna().unique():
         if u not in memo:
             memo[u] = "" if _NUMBER_LIKE.fullmatch(u) else header_key(u)
-    return texts.map(memo).fillna("").astype(str)
+    # astype(str) first: pandas 3 keeps missing values missing in str, and an all-empty column maps to float.
+    return texts.map(memo).astype(str).fillna("")
 
 
 def _marker_hit(texts: pd.Series, markers: tuple[str, ...], memo: _KeyMemo) -> pd.Series:
@@ -557,4 +558,7 @@ def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:
     )
     lines = sub.to_json(orient="records", lines=True, force_ascii=False).splitlines()
     empty = sub.isna().all(axis=1).to_numpy()
-    return pd.Series([None if e else line for line, e in zip(lines, empty, strict=True)], index=rows.index)
+    # object dtype: a row without extras holds None (pandas 3 would infer str and turn None into NaN).
+    return pd.Series(
+        [None if e else line for line, e in zip(lines, empty, strict=True)], index=rows.index, dtype=object
+    )

@@ -36,7 +36,7 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame
     a = before.drop_duplicates("project_key").set_index("project_key")
     b = after.drop_duplicates("project_key").set_index("project_key")
     both = a.index.intersection(b.index)
-    joined = b.loc[both, _COLUMNS[1:]].join(a.loc[both, ["stage", "investment_wan"]], rsuffix="_before")
+    joined = b.loc[both, _COLUMNS[1:]].join(a.loc[both, ["stage", "investment_wan"]], suffixes=("", "_before"))
     rank_after = joined["stage"].map(RANK)
     rank_before = joined["stage_before"].map(RANK)
     became_suspended = (joined["stage"] == SUSPENDED) & (joined["stage_before"] != SUSPENDED)

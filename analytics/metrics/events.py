@@ -60,7 +60,7 @@ def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: F
     """Per event: the year's and the year before's count and investment, with deltas (NaN without last-year data)."""
     now = flow_totals(flows(con, snapshot_id, filters, year)).set_index("event")
     before = flow_totals(flows(con, snapshot_id, filters, year - 1)).set_index("event")
-    out = now.join(before, rsuffix="_prev")
+    out = now.join(before, suffixes=("", "_prev"))
     if year - 1 not in years_with_events(con, snapshot_id, filters):
         out[["count_prev", "investment_wan_prev"]] = np.nan
     out["count_delta"] = out["count"] - out["count_prev"]

@@ -112,8 +112,10 @@ def progress_of(town: pd.DataFrame, actual: pd.DataFrame, year: int, as_of: date
         out["projection"] = out["actual"] / elapsed if elapsed > 0 else np.nan
         pace = out["completion"] / elapsed if elapsed > 0 else pd.Series(np.nan, index=out.index)
     out["pace"] = pace
-    out["status"] = [status_of(p) if e > 0 else ("not_started" if pd.notna(t) else None)
-                     for p, e, t in zip(out["pace"], out["elapsed"], out["target"], strict=True)]  # fmt: skip
+    statuses = [status_of(p) if e > 0 else ("not_started" if pd.notna(t) else None)
+                for p, e, t in zip(out["pace"], out["elapsed"], out["target"], strict=True)]  # fmt: skip
+    # object dtype keeps "no status" as None: pandas 3 would infer str and turn None into NaN.
+    out["status"] = pd.Series(statuses, index=out.index, dtype=object)
     return out
 
 
