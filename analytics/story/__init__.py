@@ -1,0 +1,1 @@
+"""The meeting story: a deck of slides and a written briefing built from the metrics."""
