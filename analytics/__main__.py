@@ -20,10 +20,15 @@ from pathlib import Path
 import duckdb
 
 from analytics.domain import TOWN, yi
+from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from analytics.ingest.errors import ImportRejected
 from analytics.metrics import changes as change_metrics
 from analytics.metrics import contracts, events
 from analytics.metrics import targets as target_metrics
+from analytics.metrics.contracts import COMMENT_FIELDS
+from analytics.metrics.filters import EVERYTHING
+from analytics.metrics.projects import find
+from analytics.store.comments import CommentRefused, add_comment, comments
 from analytics.store.connection import archive_dir, connect, database_path
 from analytics.store.imports import import_bytes, import_targets_file
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
@@ -35,6 +40,8 @@ from analytics.store.snapshots import (
     snapshot_info,
 )
 from analytics.store.targets import target_years
+from analytics.story import briefing
+from analytics.story.numbers import default_years, gather
 
 
 class CommandError(Exception):
@@ -203,6 +210,86 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_projects(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        payload = contracts.projects_json(con, _snapshot(con, args.snapshot))
+    finally:
+        con.close()
+    if args.json:
+        _emit(payload)
+    else:
+        for p in payload["projects"]:
+            amount = "—" if p["investment_wan"] is None else f"{yi(p['investment_wan']):.2f} 亿元"
+            print(f"{p['project_name']}\t{p['industry']}\t{p['stage']}\t{amount}")
+    return 0
+
+
+def _years(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> tuple[int, date, int, int]:
+    """Snapshot, as_of, review year and target year for the meeting commands (defaults as the review page)."""
+    snapshot_id, as_of = _snapshot_and_as_of(con, args.snapshot)
+    year, target_year = default_years(as_of)
+    year = args.year if args.year is not None else year
+    if year > as_of.year:
+        raise CommandError(f"快照 {snapshot_id} 的数据截至 {as_of}，无法回顾 {year} 年")
+    return snapshot_id, as_of, year, args.target_year if args.target_year is not None else year + 1
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        snapshot_id, _, year, target_year = _years(con, args)
+        numbers = gather(con, snapshot_id, EVERYTHING, year, target_year)
+    finally:
+        con.close()
+    print(briefing.write(numbers, args.lang).text)
+    return 0
+
+
+def _resolve_project(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str]:
+    found = find(con, _snapshot(con, None), EVERYTHING, text)
+    if found.empty:
+        raise CommandError(f"当前快照中没有与「{text}」匹配的项目（可用项目名称、其中的词或项目编号）")
+    if len(found) > 1:
+        names = "、".join(found["project_name"].head(5))
+        raise CommandError(f"「{text}」匹配到 {len(found)} 个项目（{names}…），请写得更完整些")
+    return str(found.loc[0, "project_key"]), str(found.loc[0, "project_name"])
+
+
+def cmd_comment_add(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        key, name = _resolve_project(con, args.project)
+        comment_id = add_comment(con, key, name, args.department, args.by, args.text)
+    except CommentRefused as exc:
+        raise CommandError(t(exc.code, "zh", **_comment_params(exc.params))) from None
+    finally:
+        con.close()
+    print(f"已添加意见 {comment_id}：{name}（{args.department} · {args.by}）")
+    return 0
+
+
+def _comment_params(params: dict) -> dict:
+    field = params.get("field")
+    return {**params, "field": t(f"comment.field.{field}", "zh")} if field else params
+
+
+def cmd_comment_list(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        keys = [_resolve_project(con, args.project)[0]] if args.project else None
+        frame = comments(con, keys)
+    finally:
+        con.close()
+    rows = contracts.records(frame, COMMENT_FIELDS)
+    if args.json:
+        _emit(rows)
+    else:
+        for c in rows:
+            print(f"{c['comment_date']} {c['project_name']} · {c['department']} · {c['author']}：{c['text']}")
+    return 0
+
+
 def cmd_import_targets(args: argparse.Namespace) -> int:
     path = Path(args.path)
     data = _read_file(path)
@@ -306,6 +393,36 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--snapshot", type=int)
         p.add_argument("--json", action="store_true")
         p.set_defaults(run=run)
+
+    p = sub.add_parser("projects", help="the stored projects of a snapshot, as the dashboard understood the ledger")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_projects)
+
+    p = sub.add_parser("brief", help="the written briefing (汇报材料) for the meeting")
+    p.add_argument("--year", type=_year, help="the year reviewed; default: as on the review page")
+    p.add_argument("--target-year", type=_year, help="default: the year after --year")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+    p.set_defaults(run=cmd_brief)
+
+    comment = sub.add_parser("comment", help="department comments on projects").add_subparsers(
+        dest="comment_command", required=True, parser_class=_Parser
+    )
+    p = comment.add_parser("add", help="add a comment to a project (name, part of it, or key)")
+    p.add_argument("project")
+    p.add_argument("--department", required=True)
+    p.add_argument("--by", required=True)
+    p.add_argument("--text", required=True)
+    p.add_argument("--db")
+    p.set_defaults(run=cmd_comment_add)
+    p = comment.add_parser("list", help="comments, newest first (of one project when named)")
+    p.add_argument("project", nargs="?")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_comment_list)
 
     p = sub.add_parser("changes", help="what changed between two snapshots")
     p.add_argument("--from", dest="from_id", type=int, required=True)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.domain import ALL_STAGES, TOWN
 from analytics.metrics import changes, channels, events, reserve, targets
-from analytics.metrics.filters import EVERYTHING, Filters
+from analytics.metrics.filters import EVERYTHING, SCOPE, Filters
 from analytics.store.targets import load_targets
 
 
@@ -172,3 +172,22 @@ def changes_json(con: duckdb.DuckDBPyConnection, before_id: int, after_id: int, 
     """`changes`: the projects in each change list between two snapshots."""
     found = changes.since(con, after_id, filters, before_id)
     return {"from": before_id, "to": after_id, **{kind: records(found[kind], _CHANGE_FIELDS) for kind in changes.KINDS}}
+
+
+PROJECT_FIELDS = (
+    "project_key", "project_name", "investor", "industry", "investment_wan", "invested_wan", "stage", "stage_raw",
+    "is_key", "project_type", "source_region", "department", "channel", "introduced_by", "fund_wan",
+    "signed_date", "landed_date", "construction_date", "production_date",
+    "planned_landed_date", "planned_construction_date", "planned_production_date",
+    "problems", "measures", "notes", "source_sheet", "source_row",
+)  # fmt: skip
+_PROJECT_ROWS = f"SELECT {', '.join('p.' + c for c in PROJECT_FIELDS)} {SCOPE} ORDER BY p.source_sheet, p.source_row"
+
+
+def projects_json(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters = EVERYTHING) -> dict:
+    """`projects`: every stored project of a snapshot as the dashboard understood it (ledger order)."""
+    frame = con.execute(_PROJECT_ROWS, filters.params(snapshot_id)).df()
+    return {"snapshot_id": snapshot_id, "projects": records(frame, PROJECT_FIELDS)}
+
+
+COMMENT_FIELDS = ("comment_id", "project_key", "project_name", "department", "author", "comment_date", "text")

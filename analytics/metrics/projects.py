@@ -76,3 +76,19 @@ def filter_projects(projects: pd.DataFrame, spec: ProjectFilter) -> pd.DataFrame
 def options(projects: pd.DataFrame, column: str) -> list[str]:
     """The distinct values of a column, most frequent first (for filter widgets)."""
     return projects[column].dropna().value_counts().index.tolist()
+
+
+_FIND = f"SELECT p.project_key, p.project_name, p.investor, p.industry, p.is_key {SCOPE}"
+
+
+def find(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, text: str) -> pd.DataFrame:
+    """The projects a person means by `text`: its exact key or name, else every name or investor containing it.
+
+    An exact match wins over partial ones, so a project whose name is part of another's is still reachable.
+    """
+    rows = con.execute(_FIND, filters.params(snapshot_id)).df()
+    wanted = text.strip()
+    exact = rows[(rows["project_key"] == wanted) | (rows["project_name"] == wanted)]
+    if not exact.empty or not wanted:
+        return exact.reset_index(drop=True)
+    return rows[search(rows, wanted)].reset_index(drop=True)

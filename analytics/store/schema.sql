@@ -91,3 +91,17 @@ CREATE TABLE IF NOT EXISTS target_changes (
     new_value  DOUBLE,
     source     VARCHAR NOT NULL
 );
+
+-- Department comments on a project (部门补充意见), kept by the project's stable identity so they outlive
+-- snapshots. Appended, never edited: a correction is a new comment.
+CREATE SEQUENCE IF NOT EXISTS comment_ids START 1;
+CREATE TABLE IF NOT EXISTS comments (
+    comment_id   INTEGER PRIMARY KEY DEFAULT nextval('comment_ids'),
+    project_key  VARCHAR NOT NULL,
+    project_name VARCHAR NOT NULL,       -- the name when the comment was made
+    department   VARCHAR NOT NULL,
+    author       VARCHAR NOT NULL,
+    comment_date DATE NOT NULL,
+    text         VARCHAR NOT NULL,
+    created_at   TIMESTAMP NOT NULL
+);
