@@ -18,12 +18,15 @@ install-test:
 	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen --extra test --python $(PYTHON)
 
-# The browser smoke test drives Debian's chromium; Playwright cannot download its own browser here.
+# The browser smoke test drives Debian's chromium (Playwright cannot download its own browser here); the CJK and
+# emoji fonts make pages, screenshots and PDF exports show Chinese text and the 🔴/🟡/🟢 status markers.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing="$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-		else echo "chromium missing and not root: the browser test will be skipped"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "missing system packages ($$missing) and not root: browser tests and some exports will be skipped"; fi; \
 	fi
 
 seed: install

@@ -29,6 +29,7 @@ PAGES = [
     ("pages/review.py", "nav.review", ":material/insights:", "review"),
     ("pages/targets.py", "nav.targets", ":material/flag:", "targets"),
     ("pages/projects.py", "nav.projects", ":material/list_alt:", "projects"),
+    ("pages/meeting.py", "nav.meeting", ":material/slideshow:", "meeting"),
     ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
 ]
 

@@ -177,12 +177,12 @@ def _against_targets(progress: pd.DataFrame, year: int, lang: str, key: str) -> 
             return None if pd.isna(v) else (_r2(yi(v)) if money else int(round(v)))
 
         status = t(f"targets.status.{row['status']}", lang) if isinstance(row["status"], str) else "—"
-        completion = None if pd.isna(row["completion"]) else round(float(row["completion"]) * 100, 1)
+        completion = None if pd.isna(row["completion"]) else f"{float(row['completion']) * 100:.0f}%"
         rows.append((t(f"targets.measure.{m}", lang) + (f"（{t('unit.yi', lang)}）" if money else ""),
                      show(row["target"]), show(row["actual"]), completion, status))  # fmt: skip
     table = Table(
         (t("deck.col.measure", lang), t("targets.col.target", lang), t("targets.col.actual", lang),
-         t("deck.col.completion_pct", lang), t("targets.col.status", lang)),
+         t("targets.col.completion", lang), t("targets.col.status", lang)),
         tuple(rows), name=t(f"deck.{key}.title", lang, year=year),
     )  # fmt: skip
     signed = town.loc["signed_count"]
