@@ -242,7 +242,7 @@ def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
             file_name,
             sheet=plan.grid.name,
             row=plan.header.first_row + 1 if plan.header else None,
-            params={"labels": labels},
+            params={"labels": [ref("report.quoted", text=label) for label in labels]},
         )
     reasons = [ref("sheet_reason.of_sheet", sheet=p.grid.name, **_reason(p)) for p in plans]
     sheet = plans[0].grid.name if len(plans) == 1 else None
