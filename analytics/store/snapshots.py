@@ -79,7 +79,7 @@ def store_snapshot(
     projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
     projects.insert(0, "project_key", project_keys(projects))
     # Codes and params, not sentences: the report renders in either language whenever it is read.
-    issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False)
+    issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False, separators=(",", ":"))
     con.execute("BEGIN TRANSACTION")
     try:
         snapshot_id = con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
