@@ -57,10 +57,10 @@ def header_key(text: str) -> str:
 class Vocabulary:
     header_to_field: dict[str, str]
     ignored_headers: frozenset[str]
-    amount_fields: tuple[str, ...]
     date_fields: tuple[str, ...]
     stages: dict[str, str]
     industries: dict[str, str]
+    other_words: frozenset[str]  # 其他 / 其它: a section title or a targets row naming the industry "other"
     project_types: dict[str, str]
     channels: dict[str, str]
     totals_markers: tuple[str, ...]
@@ -85,10 +85,10 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     return Vocabulary(
         header_to_field=_invert(raw["fields"]),
         ignored_headers=frozenset(header_key(t) for t in raw["ignored_headers"]["names"]),
-        amount_fields=tuple(raw["amount_fields"]["names"]),
         date_fields=tuple(raw["date_fields"]["names"]),
         stages=_invert(raw["stages"]),
         industries=_invert(raw["industries"]),
+        other_words=frozenset(header_key(t).upper() for t in raw["other_industry"]["names"]),
         project_types=_invert(raw["project_types"]),
         channels=_invert(raw["channels"]),
         totals_markers=tuple(raw["row_markers"]["totals"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from analytics.i18n import label
@@ -12,7 +13,7 @@ from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
 from analytics.store.connection import archive_dir, database_path
-from analytics.store.imports import import_bytes, resolve_as_of
+from analytics.store.imports import import_ledger, resolve_as_of
 from analytics.store.snapshots import (
     current_user,
     list_snapshots,
@@ -76,7 +77,7 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
     overrides = dict(st.session_state.get(f"overrides_{file_key}", {}))
     result = _read(data, upload.name, overrides)
     if isinstance(result, ImportRejected):
-        st.error(ctx.t("data.rejected", reason=result.sentence()))
+        st.error(ctx.t("data.rejected", reason=result.sentence(ctx.lang)))
         return
     ledger = result
     if _mapping_editor(ctx, ledger, file_key) != overrides:
@@ -89,7 +90,7 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
     cols[3].metric(ctx.t("data.warnings"), counts["warning"])
     cols[4].metric(ctx.t("data.notes"), counts["info"])
 
-    preview = rows_with_issues(ledger.projects, ledger.issues)[PREVIEW_COLUMNS].copy()
+    preview = rows_with_issues(ledger.projects, ledger.issues, ctx.lang)[PREVIEW_COLUMNS].copy()
     preview["industry"] = preview["industry"].map(lambda k: label("industry", k, ctx.lang))
     preview["stage"] = preview["stage"].map(lambda k: label("stage", k, ctx.lang))
     st.dataframe(
@@ -100,9 +101,7 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
     )
     if ledger.issues:
         with st.expander(ctx.t("data.all_issues", n=len(ledger.issues)), expanded=counts["error"] > 0):
-            table = issues_frame(ledger.issues)
-            table["severity"] = table["severity"].map(lambda s: ctx.t(f"severity.{s}"))
-            st.dataframe(table.rename(columns=lambda c: ctx.t(f"issue.{c}")), hide_index=True, width="stretch")
+            _report_table(ctx, issues_frame(ledger.issues, ctx.lang))
 
     default_as_of, source = resolve_as_of(ledger, None)
     left, right = st.columns(2)
@@ -110,8 +109,9 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
     left.caption(ctx.t(f"data.as_of_from_{source}"))
     who = right.text_input(ctx.t("data.who"), value=current_user(), key=f"who_{file_key}")
     if st.button(ctx.t("data.commit"), type="primary", key=f"commit_{file_key}"):
-        outcome = import_bytes(
-            connection(), data, upload.name, as_of=as_of if isinstance(as_of, date) else None,
+        # The ledger previewed above is the one stored: the upload is not read a second time.
+        outcome = import_ledger(
+            connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
             who=who or current_user(), overrides=overrides or None, archive=archive_dir(database_path()),
         )  # fmt: skip
         if outcome.duplicate:
@@ -119,6 +119,12 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
         else:
             st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
             st.cache_data.clear()
+
+
+def _report_table(ctx, table: pd.DataFrame) -> None:  # noqa: ANN001
+    """An import report (issues_frame) with translated severities and column titles."""
+    table["severity"] = table["severity"].map(lambda s: ctx.t(f"severity.{s}"))
+    st.dataframe(table.rename(columns=lambda c: ctx.t(f"report.{c}")), hide_index=True, width="stretch")
 
 
 def _snapshots(ctx) -> None:  # noqa: ANN001
@@ -148,10 +154,9 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
             st.cache_data.clear()
             st.rerun()
         report = snapshot_issues(con, int(chosen))
-        if not report.empty:
+        if report:
             with st.expander(ctx.t("data.stored_report", n=len(report))):
-                report["severity"] = report["severity"].map(lambda s: ctx.t(f"severity.{s}"))
-                st.dataframe(report.rename(columns=lambda c: ctx.t(f"issue.{c}")), hide_index=True, width="stretch")
+                _report_table(ctx, issues_frame(report, ctx.lang))
     with right:
         original = original_file(con, int(chosen))
         if original:

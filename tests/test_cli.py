@@ -15,7 +15,7 @@ from tests.fixtures import ledgers as fx
 
 REPO = Path(__file__).resolve().parents[1]
 STAGE_KEYS = {"negotiating", "signed", "landed", "construction", "production", "suspended"}
-ISSUE_KEYS = {"sheet", "row", "column", "severity", "message"}
+ISSUE_KEYS = {"code", "sheet", "row", "column", "severity", "params", "message"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

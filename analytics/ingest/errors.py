@@ -1,22 +1,65 @@
-"""What the importer reports: row-precise issues and the one exception that refuses a file."""
+"""What the importer reports: row-precise issues and the one exception that refuses a file.
+
+Both carry a code and JSON-safe parameters, never a sentence: the sentences, in Chinese and English, are
+the catalogue entries issue.<code> and reject.<code> of analytics/messages.toml, filled in by
+analytics.i18n.render in the reader's language. Stored reports keep code and params for the same reason.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+
+from analytics.i18n import DEFAULT_LANGUAGE, render, t
+
+Params = dict[str, object]
+"""Values a sentence is filled with: str, int, float, None, lists of them, or i18n.ref() entries."""
+
+LEGACY = "as_stored"
+"""Code of an issue stored before issues had codes: its Chinese sentence is all there is."""
 
 
 @dataclass(frozen=True)
 class Issue:
     """One finding about one place in the upload; row is the spreadsheet's own 1-based row."""
 
+    code: str  # the catalogue entry issue.<code> says it in words
     sheet: str | None
     row: int | None
     column: str | None
     severity: str  # "error" (row left out), "warning" (value fixed or emptied), "info"
-    message: str
+    params: Params = field(default_factory=dict, hash=False)
+
+    def sentence(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What was found, as one sentence in lang (place is in sheet, row and column)."""
+        return render(f"issue.{self.code}", self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """The Chinese sentence: what the command line prints."""
+        return self.sentence()
+
+    def record(self) -> dict:
+        """As stored with a snapshot: the code and params, so the report renders in either language later."""
+        return {
+            "code": self.code,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity,
+            "params": self.params,
+        }
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The JSON shape of the command line: the record plus the Chinese message (older consumers read it)."""
+        return {**self.record(), "message": self.message}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Issue:
+        """An issue read back from a stored report; one stored before codes keeps its Chinese sentence."""
+        where = (record.get("sheet"), record.get("row"), record.get("column"), record.get("severity") or "info")
+        if record.get("code"):
+            return cls(record["code"], *where, record.get("params") or {})
+        return cls(LEGACY, *where, {"message": record.get("message") or ""})
 
 
 class ImportRejected(Exception):
@@ -24,22 +67,28 @@ class ImportRejected(Exception):
 
     def __init__(
         self,
+        code: str,
         file: str,
-        reason: str,
         sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        params: Params | None = None,
     ) -> None:
-        self.file, self.reason, self.sheet, self.row, self.column = file, reason, sheet, row, column
+        self.code, self.file, self.sheet, self.row, self.column = code, file, sheet, row, column
+        self.params: Params = params or {}
         super().__init__(self.sentence())
 
-    def sentence(self) -> str:
+    def reason(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Why the file is refused, without the place."""
+        return render(f"reject.{self.code}", self.params, lang)
+
+    def sentence(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The refusal as one sentence naming file, sheet, row and column where known."""
-        where = [f"文件 {self.file}"]
+        where = [t("refusal.file", lang, file=self.file)]
         if self.sheet:
-            where.append(f"工作表 {self.sheet}")
+            where.append(t("refusal.sheet", lang, sheet=self.sheet))
         if self.row:
-            where.append(f"第 {self.row} 行")
+            where.append(t("refusal.row", lang, row=self.row))
         if self.column:
-            where.append(f"列 {self.column}")
-        return f"{'，'.join(where)}：{self.reason}"
+            where.append(t("refusal.column", lang, column=self.column))
+        return t("refusal.sentence", lang, where=t("refusal.separator", lang).join(where), reason=self.reason(lang))

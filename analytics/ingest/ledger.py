@@ -9,9 +9,11 @@ from datetime import date
 
 import pandas as pd
 
+from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
+from analytics.ingest.fields import SheetContext
 from analytics.ingest.headers import Header, find_header, parse_as_of
-from analytics.ingest.normalise import PROJECT_COLUMNS, SheetContext, SheetResult, normalise_sheet
+from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
 from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, vocabulary
@@ -28,7 +30,7 @@ class SheetPlan:
     grid: SheetGrid
     header: Header | None
     role: str  # "ledger", "targets", "skipped"
-    reason: str = ""
+    reason: str = ""  # why a sheet is skipped: the catalogue entry sheet_reason.<reason> says it in words
 
 
 @dataclass
@@ -72,7 +74,7 @@ def _csv_grid(data: bytes, file_name: str) -> SheetGrid:
     almost any bytes, so only the header can tell them apart)."""
     vocab = vocabulary()
     fallback: SheetGrid | None = None
-    for text, encoding in candidate_decodings(data):
+    for text, encoding, lossy in candidate_decodings(data):
         try:
             grid = text_grid(text, file_name)
         except csv.Error:
@@ -80,18 +82,18 @@ def _csv_grid(data: bytes, file_name: str) -> SheetGrid:
         header = find_header(grid, vocab)
         if header is None:
             continue
-        if encoding not in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
-            grid.notes.append(f"CSV 文件按 {encoding} 编码读取")
+        if lossy:
+            grid.notes.append(
+                Issue("csv_encoding_lossy", grid.name, None, None, "warning",
+                      {"encoding": encoding, "unreadable": text.count("\ufffd")})
+            )  # fmt: skip
+        elif encoding not in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
+            grid.notes.append(Issue("csv_encoding", grid.name, None, None, "warning", {"encoding": encoding}))
         if "project_name" in header.field_columns():
             return grid
         fallback = fallback or grid
     if fallback is None:
-        raise ImportRejected(
-            file_name,
-            "CSV 文件中没有找到可识别的台账表头（应包含「项目名称」「计划总投资」等列；"
-            "已按 UTF-8、GBK/GB18030、Big5 编码尝试，若文件是其他编码请另存为 UTF-8）",
-            sheet=text_grid("", file_name).name,
-        )
+        raise ImportRejected("csv_no_header", file_name, sheet=text_grid("", file_name).name)
     return fallback
 
 
@@ -113,17 +115,17 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
     for grid in grids:
         key = header_key(grid.name)
         if not grid.rows:
-            plans.append(SheetPlan(grid, None, "skipped", "空工作表"))
+            plans.append(SheetPlan(grid, None, "skipped", "empty"))
             continue
         if key in vocab.non_data_sheets:
-            plans.append(SheetPlan(grid, None, "skipped", "说明类工作表"))
+            plans.append(SheetPlan(grid, None, "skipped", "instructions"))
             continue
         if key in vocab.target_sheets or key.endswith("目标"):
-            plans.append(SheetPlan(grid, None, "targets", "目标表，按年度目标导入，不计入项目"))
+            plans.append(SheetPlan(grid, None, "targets"))
             continue
         header = find_header(grid, vocab)
         if header is None:
-            plans.append(SheetPlan(grid, None, "skipped", "未找到可识别的表头"))
+            plans.append(SheetPlan(grid, None, "skipped", "no_header"))
             continue
         _apply_overrides(header, grid.name, overrides)
         # A header's field may be claimed by two columns; the first keeps it, the other is kept as extra.
@@ -134,7 +136,7 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
             elif col.field:
                 seen.add(col.field)
         if "project_name" not in seen:
-            plans.append(SheetPlan(grid, header, "skipped", "表头中没有「项目名称」列"))
+            plans.append(SheetPlan(grid, header, "skipped", "no_name_column"))
             continue
         plans.append(SheetPlan(grid, header, "ledger"))
     return plans
@@ -154,19 +156,17 @@ def read_ledger(
     results: list[tuple[SheetPlan, SheetResult]] = []
     n_ledgers = sum(p.role == "ledger" for p in plans)
     for plan in plans:
-        for note in plan.grid.notes:
-            issues.append(Issue(plan.grid.name, None, None, "warning", note))
+        issues.extend(plan.grid.notes)
         if plan.role == "targets":
-            issues.append(Issue(plan.grid.name, None, None, "info", plan.reason))
+            issues.append(Issue("targets_sheet", plan.grid.name, None, None, "info"))
             continue
         if plan.role != "ledger":
-            issues.append(Issue(plan.grid.name, None, None, "info", f"已跳过工作表：{plan.reason}"))
+            issues.append(Issue("sheet_skipped", plan.grid.name, None, None, "info", _reason(plan)))
             continue
         assert plan.header is not None
         context = _context(plan.grid.name, plan.header, vocab, n_ledgers)
-        unit_notes: list[Issue] = []
-        result = normalise_sheet(plan.grid, plan.header, context, vocab, unit_notes)
-        issues.extend(unit_notes)
+        result = normalise_sheet(plan.grid, plan.header, context, vocab)
+        issues.extend(result.unit_notes)
         results.append((plan, result))
     if not n_ledgers:
         _refuse_without_ledger(file_name, plans)
@@ -174,8 +174,8 @@ def read_ledger(
     dropped = _summary_sheets(results)
     for i in dropped:
         plan = results[i][0]
-        plan.role, plan.reason = "skipped", "汇总表：其中的项目都已在其他工作表中列出"
-        issues.append(Issue(plan.grid.name, None, None, "warning", f"已跳过工作表：{plan.reason}，不重复计入"))
+        plan.role, plan.reason = "skipped", "summary"
+        issues.append(Issue("summary_sheet_skipped", plan.grid.name, None, None, "warning"))
     results = [pair for i, pair in enumerate(results) if i not in dropped]
     for _, result in results:
         issues.extend(result.issues)
@@ -187,7 +187,9 @@ def read_ledger(
 
     projects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROJECT_COLUMNS)
     if projects.empty:
-        raise ImportRejected(file_name, f"没有可导入的有效项目行（读取 {rows_read} 行，拒绝 {rows_rejected} 行）")
+        raise ImportRejected(
+            "no_valid_rows", file_name, params={"rows_read": rows_read, "rows_rejected": rows_rejected}
+        )
     _flag_duplicates(projects, issues)
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
@@ -230,33 +232,32 @@ def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> Sh
 def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
     """Raise the refusal that says why no sheet could be read as a ledger."""
     if not plans:
-        raise ImportRejected(file_name, "文件中没有任何工作表")
+        raise ImportRejected("no_sheets", file_name)
     headed = [p for p in plans if p.header is not None]
     if headed:
         plan = headed[0]
-        labels = "、".join(c.label for c in plan.header.columns if c.label) if plan.header else ""
+        labels = [c.label for c in plan.header.columns if c.label] if plan.header else []
         raise ImportRejected(
+            "no_name_column",
             file_name,
-            f"表头中找不到「项目名称」列（表头为：{labels}），请将项目名称所在列的表头改为「项目名称」",
             sheet=plan.grid.name,
             row=plan.header.first_row + 1 if plan.header else None,
+            params={"labels": [ref("report.quoted", text=label) for label in labels]},
         )
-    reasons = "；".join(f"{p.grid.name}：{p.reason}" for p in plans)
+    reasons = [ref("sheet_reason.of_sheet", sheet=p.grid.name, **_reason(p)) for p in plans]
     sheet = plans[0].grid.name if len(plans) == 1 else None
-    raise ImportRejected(
-        file_name, f"没有找到可识别的台账表头（应包含「项目名称」「计划总投资」等列；{reasons}）", sheet=sheet
-    )
+    raise ImportRejected("no_ledger_header", file_name, sheet=sheet, params={"reasons": reasons})
+
+
+def _reason(plan: SheetPlan) -> dict[str, object]:
+    """The params that say why a sheet was skipped."""
+    return {"reason": ref(f"sheet_reason.{plan.reason or plan.role}")}
 
 
 def _flag_duplicates(projects: pd.DataFrame, issues: list[Issue]) -> None:
     dup = projects.duplicated(subset=["project_name", "investor"], keep="first")
     for _, row in projects[dup].iterrows():
         issues.append(
-            Issue(
-                row.source_sheet,
-                int(row.source_row),
-                None,
-                "warning",
-                f"项目「{row.project_name}」与前面的行重复（名称和投资方相同），两行均已导入，请核对",
-            )  # fmt: skip
-        )
+            Issue("duplicate_project", row.source_sheet, int(row.source_row), None, "warning",
+                  {"name": row.project_name})
+        )  # fmt: skip

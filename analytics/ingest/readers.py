@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import python_calamine
 from charset_normalizer import from_bytes
 
-from analytics.ingest.errors import ImportRejected
+from analytics.ingest.errors import ImportRejected, Issue
 
 Cell = object
 # A sheet of formatted but empty rows ends the grid here; a real ledger never has that many blanks in a row.
@@ -32,7 +32,7 @@ class SheetGrid:
     name: str
     rows: list[list[Cell]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Issue] = field(default_factory=list)  # about the sheet as a whole (hidden, bloated)
 
 
 def _blank(row: list[Cell]) -> bool:
@@ -113,9 +113,9 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise ImportRejected(file_name, "工作簿设有密码，请取消密码后重新上传") from None
+        raise ImportRejected("password_protected", file_name) from None
     except Exception as exc:  # calamine raises several types for damaged files
-        raise ImportRejected(file_name, f"文件已损坏或格式不正确，无法读取（{exc}）") from None
+        raise ImportRejected("unreadable_workbook", file_name, params={"detail": str(exc)}) from None
     part_sizes = _sheet_part_sizes(data) if data.startswith(b"PK") else {}
     grids = []
     with book:
@@ -127,24 +127,26 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
                 rows, skipped = _read_sheet(sheet)
                 merged = sheet.merged_cell_ranges or []
             except Exception as exc:
-                raise ImportRejected(file_name, f"工作表无法读取（{exc}）", sheet=meta.name) from None
+                raise ImportRejected(
+                    "unreadable_sheet", file_name, sheet=meta.name, params={"detail": str(exc)}
+                ) from None
             grid = SheetGrid(meta.name, rows, list(merged))
             part = part_sizes.get(meta.name, 0)
             if skipped > MAX_BLANK_RUN:
-                grid.notes.append(f"工作表末尾有 {skipped} 行空白（仅有格式）的行，已忽略")
+                grid.notes.append(Issue("blank_tail_ignored", meta.name, None, None, "warning", {"rows": skipped}))
             elif part > _BLOATED_SHEET_BYTES and part > 20_000 * max(len(rows), 1):
                 grid.notes.append(
-                    f"工作表解压后有 {part / 1024 / 1024:.0f} MB，却只有 {len(rows)} 行内容："
-                    "其余是仅有格式的空行，已忽略"
-                )
+                    Issue("bloated_sheet", meta.name, None, None, "warning",
+                          {"size_mb": round(part / 1024 / 1024), "rows": len(rows)})
+                )  # fmt: skip
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                grid.notes.append("这是隐藏工作表，仍按普通工作表读取")
+                grid.notes.append(Issue("hidden_sheet", meta.name, None, None, "warning"))
             grids.append(grid)
     return grids
 
 
-def candidate_decodings(data: bytes) -> Iterator[tuple[str, str]]:
-    """Plausible (text, encoding) readings of CSV bytes, most likely first, each made only when asked for.
+def candidate_decodings(data: bytes) -> Iterator[tuple[str, str, bool]]:
+    """Plausible (text, encoding, lossy) readings of CSV bytes, most likely first, each made only when asked for.
 
     A byte-order mark settles it; valid UTF-8 is never an accident; GB18030 (a superset of GBK) and Big5
     both accept almost any bytes, so the caller takes the first reading in which a ledger header appears.
@@ -153,7 +155,7 @@ def candidate_decodings(data: bytes) -> Iterator[tuple[str, str]]:
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             with contextlib.suppress(UnicodeDecodeError):
-                yield data.decode(encoding), encoding
+                yield data.decode(encoding), encoding, False
                 return
     tried = set()
     for encoding in ("utf-8", "gb18030", "big5", "utf-16-le", "utf-16-be"):
@@ -164,16 +166,16 @@ def candidate_decodings(data: bytes) -> Iterator[tuple[str, str]]:
         except UnicodeDecodeError:
             continue
         tried.add(encoding)
-        yield text, encoding
+        yield text, encoding, False
         if encoding == "utf-8":
             return
     guess = from_bytes(data[:200_000]).best()
     if guess is not None and guess.encoding not in tried:
         with contextlib.suppress(UnicodeDecodeError, LookupError):
-            yield data.decode(guess.encoding), guess.encoding
+            yield data.decode(guess.encoding), guess.encoding, False
     lossy = [data.decode(encoding, errors="replace") for encoding in ("utf-8", "gb18030")]
     for text, encoding in sorted(zip(lossy, ("utf-8", "gb18030"), strict=True), key=lambda p: p[0].count("\ufffd")):
-        yield text, f"{encoding}（有 {text.count(chr(0xFFFD))} 处字符无法识别）"
+        yield text, encoding, True
 
 
 def _delimiter(text: str) -> str:

@@ -25,36 +25,34 @@ def _sniff_zip(data: bytes, file_name: str) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportRejected(file_name, f"文件已损坏或不完整，无法作为表格读取（{exc}）") from None
+        raise ImportRejected("damaged_archive", file_name, params={"detail": str(exc)}) from None
     names = {info.filename for info in infos}
     inflated = sum(info.file_size for info in infos)
     # Declared sizes are checked before anything is inflated, so a bomb is refused at no cost.
     if inflated > MAX_INFLATED_BYTES or (inflated > 50 * 1024 * 1024 and inflated > MAX_RATIO * len(data)):
         raise ImportRejected(
-            file_name,
-            f"压缩内容解压后约 {inflated / 1024 / 1024:.0f} MB（文件本身 {len(data) / 1024:.0f} KB），"
-            "疑似压缩炸弹，已拒绝",
+            "zip_bomb", file_name, params={"inflated_mb": inflated / 1024 / 1024, "size_kb": len(data) / 1024}
         )
     if "word/document.xml" in names:
-        raise ImportRejected(file_name, "这是 Word 文档而不是表格，请上传 Excel（.xlsx/.xls）、.ods 或 .csv 文件")
+        raise ImportRejected("word_document", file_name)
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/workbook.bin" in names:
-            raise ImportRejected(file_name, "暂不支持二进制工作簿（.xlsb），请另存为 .xlsx 后上传")
+            raise ImportRejected("xlsb", file_name)
         return "xlsx"
     if "mimetype" in names and archive.read("mimetype").strip().startswith(_ODS_MIME):
         return "ods"
-    raise ImportRejected(file_name, "压缩包内不是 Excel 或 ODS 表格")
+    raise ImportRejected("archive_not_spreadsheet", file_name)
 
 
 def _sniff_cfb(data: bytes, file_name: str) -> str:
     # Directory entries of an OLE compound file store stream names in UTF-16LE.
     if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-        raise ImportRejected(file_name, "工作簿设有打开密码，请在 Excel 中取消密码后重新上传")
+        raise ImportRejected("password_protected", file_name)
     if _utf16("WordDocument") in data:
-        raise ImportRejected(file_name, "这是 Word 文档而不是表格，请上传 Excel（.xlsx/.xls）、.ods 或 .csv 文件")
+        raise ImportRejected("word_document", file_name)
     if _utf16("Workbook") in data or _utf16("Book") in data:
         return "xls"
-    raise ImportRejected(file_name, "无法识别的 Office 文件格式")
+    raise ImportRejected("unknown_office_format", file_name)
 
 
 def _utf16_text(data: bytes) -> bool:
@@ -74,20 +72,19 @@ def _utf16_text(data: bytes) -> bool:
 def detect_format(data: bytes, file_name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Return 'xlsx', 'xls', 'ods' or 'csv' judged from the bytes; raise ImportRejected otherwise."""
     if len(data) == 0:
-        raise ImportRejected(file_name, "文件为空（0 字节）")
+        raise ImportRejected("empty_file", file_name)
     if len(data) > max_bytes:
         raise ImportRejected(
-            file_name,
-            f"文件大小 {len(data) / 1024 / 1024:.1f} MB 超过上限 {max_bytes / 1024 / 1024:.0f} MB",
+            "too_large", file_name, params={"size_mb": len(data) / 1024 / 1024, "max_mb": max_bytes / 1024 / 1024}
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _sniff_zip(data, file_name)
     if data.startswith(_CFB_MAGIC):
         return _sniff_cfb(data, file_name)
     if data.startswith(b"%PDF"):
-        raise ImportRejected(file_name, "这是 PDF 文件，请上传 Excel（.xlsx/.xls）、.ods 或 .csv 文件")
+        raise ImportRejected("pdf", file_name)
     if data.lstrip().startswith((b"<html", b"<!DOCTYPE", b"<?xml")):
-        raise ImportRejected(file_name, "这是网页或 XML 文件，不是表格导出文件")
+        raise ImportRejected("html_or_xml", file_name)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_text(data):
-        raise ImportRejected(file_name, "文件内容不是文本表格，也不是可识别的 Excel/ODS 文件")
+        raise ImportRejected("not_a_spreadsheet", file_name)
     return "csv"

@@ -62,9 +62,7 @@ def read_targets(grid: SheetGrid, file_name: str, year: int | None = None) -> Ta
     measures, totals = _measure_headers()
     located = _find_header(grid, measures)
     if located is None:
-        raise ImportRejected(
-            file_name, "未找到目标表表头（需要「产业」列和签约/落地/动工/投产等目标列）", sheet=grid.name
-        )
+        raise ImportRejected("no_targets_header", file_name, sheet=grid.name)
     r, found, industry_col = located
     row = grid.rows[r]
 
@@ -84,13 +82,11 @@ def read_targets(grid: SheetGrid, file_name: str, year: int | None = None) -> Ta
         industry = (
             "total"
             if key in totals
-            else lookup(vocabulary().industries, name) or ("other" if key in {"其他", "其它"} else None)
+            else lookup(vocabulary().industries, name) or ("other" if key.upper() in vocabulary().other_words else None)
         )
         if industry is None:
             issues.append(
-                Issue(
-                    grid.name, offset, _text(row[industry_col]), "warning", f"无法识别的产业「{name}」，该行目标未导入"
-                )
+                Issue("target_industry_unknown", grid.name, offset, _text(row[industry_col]), "warning", {"text": name})
             )
             continue
         for col, measure in found.items():
@@ -103,7 +99,7 @@ def read_targets(grid: SheetGrid, file_name: str, year: int | None = None) -> Ta
             parsed = parse_amount(pd.Series([cell], dtype=object), unit)
             if parsed.invalid.iloc[0]:
                 issues.append(
-                    Issue(grid.name, offset, _text(row[col]), "warning", f"无法识别的目标值「{cell}」，已跳过")
+                    Issue("target_value_unknown", grid.name, offset, _text(row[col]), "warning", {"text": str(cell)})
                 )
             elif pd.notna(parsed.values.iloc[0]):
                 rows.append((industry, measure, float(parsed.values.iloc[0])))
@@ -119,5 +115,5 @@ def _drop_printed_totals(values: pd.DataFrame, sheet: str, issues: list[Issue]) 
     total = values[values["industry"] == "total"].set_index("measure")["value"]
     printed = [m for m in total.index if m in parts.index and abs(total[m] - parts[m]) < 1e-6]
     if printed:
-        issues.append(Issue(sheet, None, None, "info", "合计行等于各产业之和，全镇目标按各产业之和计算"))
+        issues.append(Issue("printed_total_dropped", sheet, None, None, "info"))
     return values[~((values["industry"] == "total") & values["measure"].isin(printed))].reset_index(drop=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.ledger import LedgerRead, read_grids, read_ledger
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
@@ -66,24 +67,26 @@ def import_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportOutcome:
     """Read and store one upload; identical bytes already stored return their snapshot, unchanged."""
-    existing = snapshot_for_hash(con, sha256(data))
-    if existing is not None:
-        info = snapshot_info(con, existing) or {}
-        notes = [Issue(None, None, None, "info", f"相同内容的文件已导入为快照 {existing}，未重复创建")]
-        if as_of is not None and as_of != info["as_of"]:
-            notes.append(
-                Issue(
-                    None,
-                    None,
-                    None,
-                    "warning",
-                    f"快照 {existing} 的数据截至 {info['as_of']}，本次指定的 {as_of} 未采用",
-                )
-            )
-        return ImportOutcome(
-            existing, True, info["as_of"], info["rows_read"], info["rows_imported"], info["rows_rejected"], notes
-        )
+    stored = _already_stored(con, data, as_of)
+    if stored is not None:
+        return stored  # not read again: the report says which snapshot holds it
     ledger = read_ledger(data, file_name, overrides=overrides, max_bytes=max_bytes)
+    return import_ledger(con, ledger, data, as_of, who, overrides, archive)
+
+
+def import_ledger(
+    con: duckdb.DuckDBPyConnection,
+    ledger: LedgerRead,
+    data: bytes,
+    as_of: date | None = None,
+    who: str | None = None,
+    overrides: dict[str, str] | None = None,
+    archive: Path | None = None,
+) -> ImportOutcome:
+    """Store an upload already read (as the Data page previewed it, with the same overrides) as a snapshot."""
+    stored_before = _already_stored(con, data, as_of)
+    if stored_before is not None:
+        return stored_before
     resolved, source = resolve_as_of(ledger, as_of)
     stored: Stored = store_snapshot(con, ledger, data, resolved, source, who, overrides, archive)
     target_issues = import_target_sheets(con, ledger, who or current_user())
@@ -91,6 +94,23 @@ def import_bytes(
         stored.snapshot_id, stored.duplicate, resolved, ledger.rows_read, ledger.rows_imported,
         ledger.rows_rejected, ledger.issues + target_issues,
     )  # fmt: skip
+
+
+def _already_stored(con: duckdb.DuckDBPyConnection, data: bytes, as_of: date | None) -> ImportOutcome | None:
+    """The outcome of an upload whose identical bytes are already a snapshot (nothing is stored), else None."""
+    existing = snapshot_for_hash(con, sha256(data))
+    if existing is None:
+        return None
+    info = snapshot_info(con, existing) or {}
+    notes = [Issue("already_imported", None, None, None, "info", {"snapshot_id": existing})]
+    if as_of is not None and as_of != info["as_of"]:
+        notes.append(
+            Issue("as_of_not_applied", None, None, None, "warning",
+                  {"snapshot_id": existing, "as_of": str(info["as_of"]), "requested": as_of.isoformat()})
+        )  # fmt: skip
+    return ImportOutcome(
+        existing, True, info["as_of"], info["rows_read"], info["rows_imported"], info["rows_rejected"], notes
+    )
 
 
 def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who: str) -> list[Issue]:
@@ -102,27 +122,23 @@ def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who
         try:
             found = read_targets(plan.grid, ledger.file_name)
         except ImportRejected as exc:
-            issues.append(Issue(plan.grid.name, None, None, "warning", f"目标表未导入：{exc.reason}"))
+            reason = ref(f"reject.{exc.code}", **exc.params)
+            issues.append(Issue("targets_not_imported", plan.grid.name, None, None, "warning", {"reason": reason}))
             continue
         issues.extend(found.issues)
         if found.year is None:
-            issues.append(Issue(plan.grid.name, None, None, "warning", "目标表未写明年度（如「2024年目标」），未导入"))
+            issues.append(Issue("targets_year_missing", plan.grid.name, None, None, "warning"))
             continue
         # Upsert, not replace: targets an analyst added in the editor survive a routine ledger upload.
         try:
             changed = save_targets(con, found.year, found.values, who, f"import:{ledger.file_name}")
         except Exception as exc:  # the snapshot is stored; a targets failure must not undo or hide that
-            issues.append(Issue(plan.grid.name, None, None, "warning", f"目标表未能保存：{exc}"))
+            issues.append(Issue("targets_not_saved", plan.grid.name, None, None, "warning", {"detail": str(exc)}))
             continue
         issues.append(
-            Issue(
-                plan.grid.name,
-                None,
-                None,
-                "info",
-                f"已导入 {found.year} 年目标 {len(found.values)} 项（变更 {changed} 项）",
-            )
-        )
+            Issue("targets_imported", plan.grid.name, None, None, "info",
+                  {"year": found.year, "targets": len(found.values), "changed": changed})
+        )  # fmt: skip
     return issues
 
 
@@ -139,7 +155,7 @@ def import_targets_file(
             last_error = exc
             continue
         if found.year is None:
-            raise ImportRejected(file_name, "目标表未写明年度，请用 --year 指定", sheet=grid.name)
+            raise ImportRejected("targets_year_missing", file_name, sheet=grid.name)
         save_targets(con, found.year, found.values, who, f"import:{file_name}", replace=True)
         return found.year, len(found.values), found.issues
-    raise last_error or ImportRejected(file_name, "文件中没有工作表")
+    raise last_error or ImportRejected("no_sheets", file_name)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
 from analytics.vocabulary import to_simplified
@@ -77,7 +78,8 @@ def store_snapshot(
     created_at = created_at or datetime.now().replace(microsecond=0)
     projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
     projects.insert(0, "project_key", project_keys(projects))
-    issues_json = json.dumps([i.as_dict() for i in ledger.issues], ensure_ascii=False)
+    # Codes and params, not sentences: the report renders in either language whenever it is read.
+    issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False, separators=(",", ":"))
     con.execute("BEGIN TRANSACTION")
     try:
         snapshot_id = con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
@@ -212,12 +214,10 @@ def snapshot_info(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict | No
     return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
-def snapshot_issues(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> pd.DataFrame:
-    """The import report stored with a snapshot."""
+def snapshot_issues(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[Issue]:
+    """The import report stored with a snapshot (reports stored before issues had codes keep their sentence)."""
     row = con.execute("SELECT issues FROM snapshots WHERE snapshot_id = ?", [snapshot_id]).fetchone()
-    return pd.DataFrame(
-        json.loads(row[0]) if row and row[0] else [], columns=["sheet", "row", "column", "severity", "message"]
-    )
+    return [Issue.from_record(record) for record in (json.loads(row[0]) if row and row[0] else [])]
 
 
 def original_file(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[str, bytes] | None:

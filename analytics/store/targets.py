@@ -7,9 +7,6 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-MEASURES = ("signed_count", "signed_investment_wan", "landed_count", "construction_count", "production_count")
-TOTAL = "total"  # an entered town total; absent means the town total is the sum of industries
-
 
 def load_targets(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """(industry, measure, value, updated_at, updated_by, source) of one year's targets."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,9 @@ from analytics.store.imports import import_bytes
 from analytics.store.snapshots import active_snapshot_id
 from tests.fixtures.ledgers import title_rows_xlsx
 from tests.pages.apptest import open_page
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+QUOTED = re.compile(r'"[^"]*"')  # English sentences quote what they cite from the spreadsheet
 
 
 def _add_second_snapshot(db: Path) -> int:
@@ -52,3 +57,28 @@ def test_roll_back_and_forward(sample_db: Path) -> None:
     con = connect(sample_db)
     assert active_snapshot_id(con) == second
     con.close()
+
+
+def test_the_english_page_shows_the_import_report_in_english(sample_db: Path) -> None:
+    at = open_page("data", lang="en")
+    assert not at.exception
+    report = next(d.value for d in at.dataframe if "Message" in d.value.columns)
+    # The sample ledger's stored report: its instructions sheet skipped, its targets sheet imported.
+    assert len(report) > 0
+    assert set(report["Severity"]) <= {"Error (row left out)", "Warning (value fixed)", "Note"}
+    assert any(m.startswith("Sheet skipped: ") for m in report["Message"])
+    for message in report["Message"]:
+        assert not CJK.search(QUOTED.sub("", message)), message
+
+
+def test_a_report_stored_before_issues_had_codes_shows_as_stored(sample_db: Path) -> None:
+    old = [{"sheet": "台账", "row": 5, "column": None, "severity": "warning", "message": "无法识别的日期「下月」"}]
+    con = connect(sample_db)
+    try:
+        con.execute("UPDATE snapshots SET issues = ? WHERE snapshot_id = 2", [json.dumps(old, ensure_ascii=False)])
+    finally:
+        con.close()
+    at = open_page("data", lang="en")
+    assert not at.exception
+    report = next(d.value for d in at.dataframe if "Message" in d.value.columns)
+    assert list(report["Message"]) == ["无法识别的日期「下月」"] and list(report["Row"]) == [5]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analytics.ingest.ledger import read_ledger
+from analytics.store import imports
 from analytics.store.connection import archive_dir, connect
 from analytics.store.imports import import_bytes
 from analytics.store.seed import rebuild_from_archive
@@ -17,6 +20,7 @@ from analytics.store.snapshots import (
     original_file,
     project_keys,
     set_active_snapshot,
+    snapshot_issues,
 )
 from tests.fixtures.ledgers import multi_sheet_xlsx, title_rows_xlsx
 
@@ -119,3 +123,33 @@ def test_project_identity_ignores_script_width_and_spacing() -> None:
     keys = project_keys(frame)
     assert keys[0] == keys[1]
     assert keys[1] != keys[2]
+
+
+def test_a_previewed_ledger_is_stored_without_reading_the_upload_again(
+    con,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    data = title_rows_xlsx()
+    ledger = read_ledger(data, "台账.xlsx")
+
+    def no_second_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the upload was read again")
+
+    monkeypatch.setattr(imports, "read_ledger", no_second_read)
+    outcome = imports.import_ledger(con, ledger, data, as_of=date(2024, 1, 9), who="王芳")
+    assert (outcome.duplicate, outcome.rows_imported) == (False, 5)
+    assert _count(con, "projects") == 5
+
+
+def test_the_stored_report_keeps_codes_and_params(con) -> None:  # noqa: ANN001
+    outcome = import_bytes(con, title_rows_xlsx(), "台账.xlsx")
+    stored = con.execute("SELECT issues FROM snapshots WHERE snapshot_id = ?", [outcome.snapshot_id]).fetchone()[0]
+    records = json.loads(stored)
+    # 合计, 备注：…, 填表人：… rows (11-13), each a code with the row's text as its param.
+    assert [(r["code"], r["row"]) for r in records] == [
+        ("total_row_skipped", 11), ("footnote_row_skipped", 12), ("footnote_row_skipped", 13)
+    ]  # fmt: skip
+    assert records[0]["params"] == {"text": "合计"} and "message" not in records[0]
+    report = snapshot_issues(con, outcome.snapshot_id)
+    assert report == outcome.issues
+    assert report[0].sentence("en") == 'Total or subtotal row, skipped: "合计"'

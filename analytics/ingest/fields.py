@@ -1,0 +1,212 @@
+"""One field's cells on the project rows → canonical values (texts, amounts, dates, flags, industry, stage,
+type, channel), vectorised. Every helper returns the values and the issues it found; none mutates its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics.domain import DATE_EVENT, LADDER, RANK, SUSPENDED
+from analytics.i18n import ref
+from analytics.ingest.errors import Issue
+from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
+from analytics.vocabulary import Vocabulary, lookup, lookup_stage
+
+
+@dataclass
+class SheetContext:
+    """Facts about a sheet that stand in for a missing column (sheet per industry / per stage)."""
+
+    name: str
+    industry: str | None = None
+    stage: str | None = None
+    unit_wan: float | None = None
+    industry_raw: str | None = None  # the text the industry came from (the sheet's name)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One field's cells on the project rows (indexed by spreadsheet row) and the column they came from."""
+
+    sheet: str
+    values: pd.Series
+    label: str | None  # the column's header text; None when the sheet has no such column
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field's canonical values, the issues found reading them, and the original text beside a mapped key."""
+
+    values: pd.Series
+    issues: list[Issue] = field(default_factory=list)
+    raw: pd.Series | None = None
+
+
+def row_issues(
+    code: str, sheet: str, rows: pd.Index, column: str | None, severity: str, **params: pd.Series | object
+) -> list[Issue]:
+    """One issue per row; a Series parameter gives each row its own value (looked up by row)."""
+    if not len(rows):
+        return []
+    fixed = {name: value for name, value in params.items() if not isinstance(value, pd.Series)}
+    varying = {name: value.reindex(rows).tolist() for name, value in params.items() if isinstance(value, pd.Series)}
+    return [
+        Issue(code, sheet, int(r), column, severity, {**fixed, **{name: v[i] for name, v in varying.items()}})
+        for i, r in enumerate(rows)
+    ]
+
+
+def _placeholders(cells: Cells, mask: pd.Series, expected: str) -> list[Issue]:
+    """A warning per cell that held a placeholder (待定, —) where a value was expected."""
+    if cells.label is None or not mask.any():
+        return []
+    # Only the cells being reported are turned back into text: most columns have none.
+    text = normalise_text(cells.values[mask])
+    return row_issues(
+        "placeholder", cells.sheet, text.index, cells.label, "warning", expected=ref(f"expected.{expected}"), text=text
+    )
+
+
+def _unreadable(code: str, cells: Cells, mask: pd.Series) -> list[Issue]:
+    """A warning per cell whose text could not be read, quoting it."""
+    if cells.label is None or not mask.any():
+        return []
+    text = normalise_text(cells.values[mask])
+    return row_issues(code, cells.sheet, text.index, cells.label, "warning", text=text)
+
+
+def text_field(cells: Cells, expected: str | None = None) -> Field:
+    """Normalised text; placeholders are emptied, and reported when a value was expected (not free text)."""
+    parsed = parse_text(cells.values)
+    issues = _placeholders(cells, parsed.placeholder, expected) if expected else []
+    return Field(parsed.values, issues)
+
+
+def amount_field(cells: Cells, unit_wan: float) -> Field:
+    """Amounts in 万元; unit_wan is the column's unit in 万元 (亿元 10000)."""
+    parsed = parse_amount(cells.values, unit_wan)
+    issues = _placeholders(cells, parsed.placeholder, "amount") + _unreadable(
+        "amount_unreadable", cells, parsed.invalid
+    )
+    return Field(parsed.values.astype("float64"), issues)
+
+
+def date_field(cells: Cells) -> Field:
+    """Dates as datetime64 (NaT when empty or unreadable)."""
+    parsed = parse_date(cells.values)
+    issues = _placeholders(cells, parsed.placeholder, "date") + _unreadable("date_unreadable", cells, parsed.invalid)
+    return Field(pd.to_datetime(parsed.values), issues)
+
+
+def flag_field(cells: Cells) -> Field:
+    """Yes/no flags as bool; an unreadable mark counts as no."""
+    parsed = parse_flag(cells.values)
+    issues = _placeholders(cells, parsed.placeholder, "flag") + _unreadable("flag_unreadable", cells, parsed.invalid)
+    return Field(parsed.values.astype(bool), issues)
+
+
+def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = lookup) -> pd.Series:
+    """Map texts to keys via the vocabulary, computing each distinct text once."""
+    uniques = raw_text.dropna().unique()
+    return raw_text.map({u: how(table, u) for u in uniques}).astype(object)
+
+
+def industry_field(
+    cells: Cells, section: pd.Series, section_title: pd.Series, context: SheetContext, vocab: Vocabulary
+) -> Field:
+    """Industry key from the cell, else the section title above, else the sheet; unknown text is 'other'."""
+    text = text_field(cells, "industry")
+    raw_text, issues = text.values, list(text.issues)
+    mapped = _map_values(raw_text, vocab.industries)
+    key = mapped.where(raw_text.isna() | mapped.notna(), "other")  # unknown text: other, original kept
+    fallback = section.where(section.notna(), context.industry)
+    key = key.where(key.notna(), fallback)
+    if cells.label is not None:
+        issues += row_issues("industry_empty", cells.sheet, key.index[key.isna()], cells.label, "warning")
+    elif context.industry is None and key.isna().any():
+        issues.append(Issue("industry_column_missing", cells.sheet, None, None, "info"))
+    # Original text: the cell, else the section title, else the sheet name the industry came from.
+    raw = raw_text.where(raw_text.notna(), section_title)
+    if context.industry_raw:
+        raw = raw.where(raw.notna(), context.industry_raw)
+    return Field(key.fillna("other"), issues, raw)
+
+
+def stage_field(
+    cells: Cells, section: pd.Series, context: SheetContext, dates: pd.DataFrame, vocab: Vocabulary
+) -> Field:
+    """Stage key: the furthest of the stage named (cell, section title, sheet) and the event dates filled in."""
+    text = text_field(cells, "stage")
+    raw_text, issues = text.values, list(text.issues)
+    from_cell = _map_values(raw_text, vocab.stages, lookup_stage)
+    unknown = raw_text.notna() & from_cell.isna()
+    issues += row_issues(
+        "stage_unknown", cells.sheet, raw_text.index[unknown], cells.label, "warning", text=raw_text[unknown]
+    )
+    # An empty cell takes the stage of its section title, else of its sheet (sheet per stage).
+    named = from_cell.where(from_cell.notna() | unknown, section)
+    named = named.where(named.notna() | unknown, context.stage)
+
+    date_rank = pd.Series(-1, index=raw_text.index)
+    for column, stage in DATE_EVENT.items():
+        date_rank = date_rank.where(dates[column].isna(), np.maximum(date_rank, RANK[stage]))
+    named_rank = named.map(RANK).fillna(-1).astype(int)
+    suspended = named == SUSPENDED
+    disagree = ~suspended & named.notna() & (date_rank > named_rank)
+    inferred = pd.Series(
+        [LADDER[max(r, 0)] for r in np.maximum(date_rank, named_rank)], index=raw_text.index, dtype=object
+    )
+    for r in raw_text.index[disagree]:
+        where = (cells.sheet, int(r), cells.label, "warning")
+        stage, said = ref(f"stage.{inferred[r]}"), ref(f"stage.{named[r]}")
+        if raw_text[r]:
+            issues.append(Issue("stage_behind_dates", *where, {"text": raw_text[r], "stage": stage}))
+        elif section[r] == named[r]:
+            issues.append(Issue("section_stage_behind_dates", *where, {"said": said, "stage": stage}))
+        else:
+            issues.append(
+                Issue("sheet_stage_behind_dates", *where, {"sheet": context.name, "said": said, "stage": stage})
+            )
+    return Field(inferred.where(~suspended, SUSPENDED), issues, raw_text)
+
+
+def project_type_field(cells: Cells, vocab: Vocabulary) -> Field:
+    """Project type key (安家, 回家 …); unknown text stays as the original only."""
+    text = text_field(cells, "project_type")
+    key = _map_values(text.values, vocab.project_types)
+    unknown = text.values.notna() & key.isna()
+    issues = text.issues + row_issues(
+        "project_type_unknown", cells.sheet, key.index[unknown], cells.label, "warning", text=text.values[unknown]
+    )
+    return Field(key, issues, text.values)
+
+
+def channel_field(cells: Cells, vocab: Vocabulary) -> Field:
+    """Channel key (以商引商, 基金招商 …): 'other' for unknown text, 'unknown' when empty."""
+    text = text_field(cells, "channel")
+    key = _map_values(text.values, vocab.channels)
+    unmapped = text.values.notna() & key.isna()
+    issues = list(text.issues)
+    if cells.label is not None:
+        issues += row_issues(
+            "channel_unknown", cells.sheet, key.index[unmapped], cells.label, "warning", text=text.values[unmapped]
+        )
+    return Field(key.where(text.values.isna() | key.notna(), "other").fillna("unknown"), issues, text.values)
+
+
+def date_order_issues(dates: pd.DataFrame, sheet: str, labels: dict[str, str | None]) -> list[Issue]:
+    """A warning per row where an event's date is before the previous event's (动工 before 签约)."""
+    columns = list(DATE_EVENT)
+    issues: list[Issue] = []
+    for earlier, later in zip(columns, columns[1:], strict=False):
+        a, b = pd.to_datetime(dates[earlier]), pd.to_datetime(dates[later])
+        wrong = a.notna() & b.notna() & (b < a)
+        issues += row_issues(
+            "dates_out_of_order", sheet, dates.index[wrong], labels[later], "warning",
+            later=ref(f"stage.{DATE_EVENT[later]}"), earlier=ref(f"stage.{DATE_EVENT[earlier]}"),
+        )  # fmt: skip
+    return issues

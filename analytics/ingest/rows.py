@@ -1,0 +1,303 @@
+"""What each data row of a sheet is: a project, a blank line, a total, a footnote, a repeated header, a
+section title over the projects below it, or the second line of a merged project (vectorised)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from analytics.ingest.errors import Issue
+from analytics.ingest.headers import Header, parse_as_of
+from analytics.ingest.readers import SheetGrid
+from analytics.ingest.values import normalise_text
+from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, to_traditional
+
+# Fields whose value a vertically merged cell gives to every row it covers (an industry merged over a group).
+_GROUP_FIELDS = ("industry", "stage", "project_type", "department", "source_region", "channel", "is_key")
+# "一、", "（二）", "(3)", "4.", "第一类" ...: how a section title (not a project) starts.
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、]|第[一二三四五六七八九十]+)"
+)
+_CHINESE_ORDINAL = r"[（(]?[一二三四五六七八九十]+[)）、.．]?"
+_AMOUNT_LIKE = r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:亿|万|萬|億)?元?"
+_SECTION_SUFFIX = re.compile(r"(?:产业|行业|类|板块|领域)?(?:项目)?$")
+_MARKER_MAX_LEN = 12  # a totals/footnote label is short; a long text that starts with 合计 is something else
+
+
+def raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
+    """The data rows below the header as an object frame, one column per sheet column."""
+    body = grid.rows[header.data_start :]
+    width = max([c.index + 1 for c in header.columns] + [len(row) for row in body])
+    padded = [list(row) + [None] * (width - len(row)) for row in body]
+    frame = (
+        pd.DataFrame(padded, columns=range(width), dtype=object)
+        if padded
+        else pd.DataFrame(columns=range(width), dtype=object)
+    )
+    frame.index = np.arange(header.data_start + 1, header.data_start + 1 + len(frame))  # spreadsheet rows
+    return frame
+
+
+def fill_merged_down(raw: pd.DataFrame, grid: SheetGrid, header: Header) -> None:
+    """Give a vertically merged group cell (an industry over several projects) to every row it covers."""
+    group_cols = {c.index for c in header.columns if c.field in _GROUP_FIELDS}
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r1 > r0 and c0 == c1 and c0 in group_cols and r0 >= header.data_start and r0 + 1 in raw.index:
+            raw.loc[r0 + 2 : r1 + 1, c0] = raw.at[r0 + 1, c0]  # index is 1-based spreadsheet rows
+
+
+def _continuation_rows(grid: SheetGrid, header: Header) -> set[int]:
+    """Spreadsheet rows under the top of a vertically merged project name: a project's second line."""
+    name = header.field_columns().get("project_name")
+    if name is None:
+        return set()
+    return {
+        r + 1
+        for (r0, c0), (r1, c1) in grid.merged
+        if c0 <= name.index <= c1 and r0 >= header.data_start
+        for r in range(r0 + 1, r1 + 1)
+    }
+
+
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?|\d{4}-\d{2}-\d{2}(?: 00:00:00)?")
+# header_key of every distinct text seen while classifying one sheet. A sheet's texts are reused across
+# the checks below (totals, footnotes, repeated headers, titles), and a 100,000-row sheet holds about as
+# many distinct names: computing each once instead of once per check is most of the classifying time.
+_KeyMemo = dict[str, str]
+
+
+def _keys(texts: pd.Series, memo: _KeyMemo) -> pd.Series:
+    """header_key of each text, computed once per distinct text; '' for empty cells and plain numbers."""
+    for u in texts.dropna().unique():
+        if u not in memo:
+            memo[u] = "" if _NUMBER_LIKE.fullmatch(u) else header_key(u)
+    # astype(str) first: pandas 3 keeps missing values missing in str, and an all-empty column maps to float.
+    return texts.map(memo).astype(str).fillna("")
+
+
+def _marker_hit(texts: pd.Series, markers: tuple[str, ...], memo: _KeyMemo) -> pd.Series:
+    """Cells that read as a totals label: 合计, 小计（3个）, 灯饰照明小计, 其中：签约项目."""
+    keys = _keys(texts, memo)
+    long_markers = tuple(m for m in markers if len(m) > 1)
+    short = keys.str.len() <= _MARKER_MAX_LEN
+    return keys.isin(markers) | (short & (keys.str.startswith(long_markers) | keys.str.endswith(long_markers)))
+
+
+def to_footnote_key(text: str) -> str:
+    """The label before a colon in a footnote line (备注：…, 填表人：…, 注1：…), else ''."""
+    for sep in ("：", ":"):
+        if sep in text:
+            return re.sub(r"[0-9①-⑩]+$", "", header_key(text.split(sep, 1)[0]))
+    return ""
+
+
+def _title_like(text: str, vocab: Vocabulary) -> bool:
+    """A text in the name column that reads as a section title (一、…, 灯饰照明产业, 在谈项目, 其他类)."""
+    key = _SECTION_SUFFIX.sub("", header_key(text).upper())
+    return bool(_ENUMERATED.match(text)) or key in vocab.industries or key in vocab.stages or key in vocab.other_words
+
+
+@dataclass
+class Rows:
+    """What each data row is, and what the section titles above the projects say (indexed by sheet row)."""
+
+    kind: pd.Series  # project / blank / total / footnote / header / section / continuation
+    first_text: pd.Series  # the row's first non-empty text
+    section_industry: pd.Series
+    section_stage: pd.Series
+    section_title: pd.Series  # the title an industry came from, kept as the industry's original text
+
+
+def _per_text(texts: pd.Series, test) -> pd.Series:  # noqa: ANN001
+    """A boolean test applied once per distinct non-empty text (False for empty cells)."""
+    uniques = texts.dropna().unique()
+    found = dict(zip(uniques, map(test, uniques), strict=True))
+    return pd.Series([found.get(t, False) for t in texts], index=texts.index, dtype=bool)
+
+
+def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> Rows:
+    """Classify rows with every test (the slow path, run on the suspect rows only)."""
+    memo: _KeyMemo = {}
+    text = raw.apply(normalise_text)
+    filled = text.notna()
+    n_filled = filled.sum(axis=1)
+    kind = pd.Series("project", index=raw.index, dtype=object)
+    kind[n_filled == 0] = "blank"
+    first_text = text.bfill(axis=1).iloc[:, 0] if len(text.columns) else pd.Series(None, index=raw.index)
+    name_col = header.field_columns().get("project_name")
+    name_text = text[name_col.index] if name_col else pd.Series(None, index=raw.index, dtype=object)
+
+    def mark(mask: pd.Series, label: str) -> None:
+        kind[(kind == "project") & mask] = label
+
+    lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
+    is_total = pd.Series(False, index=raw.index)
+    for c in lead_cols:
+        is_total |= _marker_hit(text[c], vocab.totals_markers, memo)
+    mark(is_total, "total")
+
+    # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
+    footnote_key = first_text.fillna("").map(to_footnote_key)
+    name_is_note = name_text.isna() | (name_text == first_text)
+    name_is_note |= name_text.fillna("").map(to_footnote_key).isin(vocab.footnote_markers)
+    mark(footnote_key.isin(vocab.footnote_markers) & ((n_filled <= 3) | name_is_note), "footnote")
+    # A cut-off line under the table ("截至2023年12月31日") is a note, not a project of that name.
+    cut_off = first_text.fillna("").map(lambda t: ("截至" in t or "截止" in t) and parse_as_of(t) is not None)
+    mark(cut_off & (n_filled <= 2), "footnote")
+
+    # A header repeated on every printed page: two or more cells that are field names.
+    field_hits = pd.DataFrame(
+        {c: _keys(text[c], memo).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
+    )
+    maybe = field_hits.notna().sum(axis=1) >= 2  # only these rows need the (slow) row-wise count
+    repeated = pd.Series(False, index=raw.index)
+    repeated[maybe] = (field_hits[maybe].nunique(axis=1) >= 2).to_numpy(dtype=bool)
+    mark(repeated, "header")
+    if name_col is not None:
+        mark(_keys(name_text, memo) == header_key(name_col.label), "header")
+
+    # A lone text at the left ("一、灯饰照明产业", "（二）在谈项目") is a section title over the projects below.
+    position = filled.to_numpy().argmax(axis=1) if len(text.columns) else np.zeros(len(raw), dtype=int)
+    lone = (n_filled == 1) & first_text.fillna("").str.contains(r"[^\d\s.,\-]", regex=True)
+    lone &= position <= (name_col.index if name_col else 1)
+    in_name = lone & (position == (name_col.index if name_col else -1))
+    lone &= ~in_name | _per_text(first_text, lambda t: _title_like(t, vocab))
+    mark(lone, "section")
+    # A title in the name column ("一" | "灯饰照明产业" | subtotal amounts), or a 序号 that is a Chinese
+    # numeral (projects are numbered 1, 2, 3; groups 一、二、三).
+    ignored = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
+    if name_col is not None:
+        wordy = text.apply(lambda col: col.notna() & ~col.fillna("").str.fullmatch(_AMOUNT_LIKE))
+        wordy_elsewhere = wordy.drop(columns=[name_col.index, *ignored]).sum(axis=1)
+        titled = _per_text(name_text, lambda t: _title_like(t, vocab))
+        numeral = pd.Series(False, index=raw.index)
+        for c in ignored:
+            numeral |= text[c].fillna("").str.fullmatch(_CHINESE_ORDINAL)
+        mark((titled | numeral) & (wordy_elsewhere == 0), "section")
+
+    mark(pd.Series(raw.index.isin(list(_continuation_rows(grid, header))), index=raw.index), "continuation")
+
+    # Rows where only the 序号 column is filled are the template's empty lines.
+    mark(filled.drop(columns=ignored).sum(axis=1) == 0, "blank")
+
+    sections = name_text.where(name_text.notna(), first_text).where(kind == "section")
+    industry = sections.map(lambda t: lookup(vocab.industries, t) if isinstance(t, str) else None)
+    stage = sections.map(lambda t: lookup_stage(vocab.stages, t) if isinstance(t, str) else None)
+    is_section = (kind == "section").to_numpy()
+    # An industry title starts a new group (its stage sub-sections reset); a stage title keeps the industry;
+    # a title that names neither ends both.
+    industry_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    title_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    stage_at = np.full(len(raw), _AS_ABOVE, dtype=object)
+    for i in np.flatnonzero(is_section):
+        industry_key, stage_key = industry.iloc[i], stage.iloc[i]
+        if industry_key or not stage_key:
+            industry_at[i] = industry_key
+            title_at[i] = sections.iloc[i]
+        stage_at[i] = stage_key
+    return Rows(
+        kind,
+        first_text.where(kind != "section", sections),
+        _carried(industry_at, raw.index),
+        _carried(stage_at, raw.index),
+        _carried(title_at, raw.index),
+    )
+
+
+_AS_ABOVE = object()
+_BLANKS = ["", " ", "\u3000", "\n", "\t"]
+# Text without which a lead cell cannot make its row a footnote, cut-off line or numbered title; the totals
+# markers of the vocabulary (in both scripts) are added to it.
+_SUSPECT_TEXT = (
+    r"[：:]|截至|截止|^[（(]?[一二三四五六七八九十]+[)）、.．]|^第[一二三四五六七八九十]|^[0-9]+、|^[（(][0-9]+[)）]"
+)
+
+
+@cache
+def _suspect_pattern(markers: tuple[str, ...]) -> re.Pattern:
+    both = sorted({*markers, *(to_traditional(m) for m in markers)}, key=len, reverse=True)
+    return re.compile("|".join([*map(re.escape, both), _SUSPECT_TEXT]))
+
+
+_SHORT_NAME = 12  # a section title in the name column is short ("灯饰照明产业"); a project name seldom is
+
+
+def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
+    """Rows that might not be projects, found with cheap vectorised tests; only these are classified in full.
+
+    Classifying needs every cell as text and several vocabulary look-ups per distinct text; on a
+    100,000-row export that is most of the import time, while almost every row is a plain project.
+    """
+    filled = raw.notna() & ~raw.isin(_BLANKS)
+    n_filled = filled.sum(axis=1)
+    suspect = n_filled <= 3
+    name_col = header.field_columns().get("project_name")
+    lead = sorted({*range(min(3, len(raw.columns))), *([name_col.index] if name_col else [])})
+    labels = {c.index: c.label for c in header.columns}
+    for c in lead:
+        texts = raw[c].where(filled[c] & raw[c].map(type).eq(str), "")
+        suspect |= texts.str.contains(_suspect_pattern(vocab.totals_markers))
+        suspect |= texts.eq(labels.get(c, "\0"))
+        if name_col is not None and c == name_col.index:
+            suspect |= texts.str.len().between(1, _SHORT_NAME)
+    suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
+    return suspect
+
+
+def classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> Rows:
+    """Classify every row: plain project rows are recognised cheaply, the rest in full."""
+    suspects = _suspect_rows(raw, header, vocab, grid)
+    index = raw.index
+    if not suspects.any():
+        none = pd.Series(None, index=index, dtype=object)
+        return Rows(pd.Series("project", index=index, dtype=object), none, none, none, none)
+    found = _classify_in_full(raw[suspects], header, vocab, grid)
+
+    def carried(values: pd.Series) -> pd.Series:
+        # Section facts hold from their row down to the next suspect row, which carries them on itself.
+        out = values.reindex(index, method="ffill").astype(object)
+        return out.where(index >= values.index[0], None)
+
+    return Rows(
+        found.kind.reindex(index, fill_value="project"),
+        found.first_text.reindex(index),
+        carried(found.section_industry),
+        carried(found.section_stage),
+        carried(found.section_title),
+    )
+
+
+def _carried(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """Section values carried down to the rows below them (_AS_ABOVE cells take the value above)."""
+    carried, current = [], None
+    for value in values:
+        current = current if value is _AS_ABOVE else value
+        carried.append(current)
+    return pd.Series(carried, index=index, dtype=object)
+
+
+# What a row that is not a project was taken for, as the code of its note.
+_SKIPPED_CODES = {
+    "total": "total_row_skipped",
+    "footnote": "footnote_row_skipped",
+    "header": "header_row_skipped",
+    "continuation": "continuation_row_skipped",
+}
+
+
+def row_notes(sheet: str, rows: Rows) -> list[Issue]:
+    """One note per row that is not a project (skipped, or a section title used for the rows below)."""
+    kind, first_text = rows.kind, rows.first_text
+    notes = [
+        Issue(_SKIPPED_CODES[kind[r]], sheet, int(r), None, "info", {"text": first_text[r]})
+        for r in kind.index[kind.isin(list(_SKIPPED_CODES))]
+    ]
+    notes += [
+        Issue("section_row", sheet, int(r), None, "info", {"text": first_text[r]})
+        for r in kind.index[kind == "section"]
+    ]
+    return notes
