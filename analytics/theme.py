@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from analytics.domain import ALL_STAGES, WAN_PER_YI
 
@@ -46,3 +47,38 @@ def percent(share: float | None, digits: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "—"
     return f"{share * 100:.{digits}f}%"
+
+
+# Series without a colour of their own (meeting deck charts), then the target marker.
+SERIES_PALETTE = ("#2F6FD6", "#E89B0C", "#23A05A", "#D1495B", "#1D3557", "#8A8F98")
+TARGET_COLOUR = "#D1495B"
+
+# Projector mode: every text at least this many px at 1280×720, near-black on white, visible grid.
+PROJECTOR_FONT_SIZE = 20
+PROJECTOR_TEXT = "#111111"
+PROJECTOR_GRID = "#C4CAD3"
+
+_EXCEL_FORMAT = re.compile(r"^(#,##)?0(?:\.(0+))?(%?)$")
+
+
+def _parse_format(number_format: str) -> tuple[bool, int, bool]:
+    """An Excel number format ('0', '0.00', '#,##0.0', '0%') as (thousands separator, decimals, percent)."""
+    match = _EXCEL_FORMAT.match(number_format.strip())
+    if not match:
+        return False, 2, False
+    return bool(match.group(1)), len(match.group(2) or ""), bool(match.group(3))
+
+
+def format_number(value: float | None, number_format: str) -> str:
+    """A value as the Excel format shows it ('0.00' → '12.50', '#,##0' → '1,234', '0%' → '38%'); '' for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    thousands, decimals, is_percent = _parse_format(number_format)
+    number = value * 100 if is_percent else value
+    return f"{number:{',' if thousands else ''}.{decimals}f}" + ("%" if is_percent else "")
+
+
+def excel_to_d3(number_format: str) -> str:
+    """The same format in d3 notation for Plotly axes and hover ('0.00' → '.2f', '#,##0' → ',.0f', '0%' → '.0%')."""
+    thousands, decimals, is_percent = _parse_format(number_format)
+    return f"{',' if thousands else ''}.{decimals}{'%' if is_percent else 'f'}"
