@@ -21,10 +21,10 @@ from pptx.text.text import Font, TextFrame
 from pptx.util import Emu, Inches, Pt
 
 from analytics.charts.deck import category_label, series_colours, sorted_funnel
-from analytics.exports.text import clean, relevant_briefing
+from analytics.exports.text import cell_text, clean, relevant_briefing
 from analytics.i18n import t
 from analytics.story.model import Chart, Deck, Slide, Table
-from analytics.theme import PROJECTOR_TEXT, TARGET_COLOUR, format_number
+from analytics.theme import PROJECTOR_TEXT, TARGET_COLOUR
 
 LATIN_FONT = "Noto Sans CJK SC"
 # PowerPoint and WPS on Windows have YaHei; LibreOffice maps it to an installed CJK sans.
@@ -271,19 +271,6 @@ def _style_target(series, kind: str) -> None:  # noqa: ANN001 (python-pptx serie
 def _display_width(text: str) -> int:
     """Width in Latin-character units: CJK characters count double."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def cell_text(value: object, number_format: str = "0.00") -> str:
-    """A table value as shown: numbers in the deck's format, no value as a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return format_number(value, number_format)
-    return clean(value)
 
 
 def table_layout(table: Table, width: Emu, size: float) -> tuple[list[list[str]], list[Emu], list[Emu]]:
