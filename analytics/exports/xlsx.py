@@ -46,6 +46,10 @@ def deck_xlsx(deck: Deck) -> bytes:
 
     for (kind, _, item), name in zip(plan, names, strict=True):
         sheet = book.add_worksheet(name)
+        # Printed or converted to PDF, a sheet goes across one A4 landscape page instead of splitting columns.
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
         if kind == "briefing":
             _briefing(sheet, deck, styles)
         elif kind == "table":
