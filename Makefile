@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 UV := $(PYTHON) -m uv
 
-.PHONY: run test install install-test browser seed lint bench
+.PHONY: run test install install-test browser renderers seed lint bench bench-exports
 
 install:
 	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -29,6 +29,15 @@ browser:
 		else echo "missing system packages ($$missing) and not root: browser tests and some exports will be skipped"; fi; \
 	fi
 
+# Optional: LibreOffice converts the PPTX deck (and workbooks) to PDF; poppler's pdftoppm turns PDFs into PNGs
+# for a visual check. Without them the PDF-from-PPTX test skips and the HTML pack is printed by chromium.
+renderers:
+	@if command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-impress libreoffice-calc poppler-utils fonts-noto-cjk >/dev/null; \
+	else echo "libreoffice/pdftoppm missing and not root: PDF from PPTX will be skipped"; fi
+
 seed: install
 	$(UV) run --frozen --no-sync python -m analytics seed
 
@@ -44,3 +53,6 @@ lint: install-test
 
 bench: install-test
 	$(UV) run --frozen --no-sync python benchmarks/import_speed.py
+
+bench-exports: install-test
+	$(UV) run --frozen --no-sync python benchmarks/export_speed.py

@@ -121,7 +121,8 @@ def _bars(fig: go.Figure, chart: Chart, labels: list[str], label_size: int) -> N
     stacked = chart.kind in STACKED
     for series, colour in zip(chart.series, series_colours(chart), strict=True):
         values = list(series.values)
-        text = [format_number(v, chart.number_format) for v in values]
+        # A zero segment of a stack has no height; its label would sit on the neighbouring one.
+        text = ["" if stacked and v == 0 else format_number(v, chart.number_format) for v in values]
         axes = {"y": labels, "x": values, "orientation": "h"} if horizontal else {"x": labels, "y": values}
         fig.add_bar(
             **axes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -80,4 +81,38 @@ def comment_list(args: argparse.Namespace) -> int:
     else:
         for c in rows:
             print(f"{c['comment_date']} {c['project_name']} · {c['department']} · {c['author']}：{c['text']}")
+    return 0
+
+
+def _deck(args: argparse.Namespace):  # noqa: ANN202 (a Deck; imported lazily with the story)
+    from analytics.story.slides import build_deck
+
+    con = open_existing(args.db)
+    try:
+        snapshot, _, year, target_year = _years(con, args)
+        return build_deck(con, snapshot, EVERYTHING, year, target_year, args.lang)
+    finally:
+        con.close()
+
+
+def export(args: argparse.Namespace) -> int:
+    from analytics.exports import render
+    from analytics.exports.errors import RendererFailed, RendererMissing
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CommandError(f"无法写入 {out}：文件夹 {out.parent} 不存在")
+    deck = _deck(args)
+    try:
+        data = render(deck, args.format)
+    except (RendererMissing, RendererFailed) as exc:
+        raise CommandError(exc.message("zh")) from None
+    partial = out.with_name(out.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)  # the file appears whole or not at all
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"无法写入 {out}：{exc.strerror}") from None
+    print(out)
     return 0

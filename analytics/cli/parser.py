@@ -75,6 +75,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, default="zh")
     p.set_defaults(run="meeting:brief")
 
+    p = sub.add_parser("export", help="the meeting deck as one file: pptx, html, xlsx or pdf")
+    p.add_argument("--format", choices=("pptx", "html", "xlsx", "pdf"), required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--year", type=year_arg, help="the year reviewed; default: as on the review page")
+    p.add_argument("--target-year", type=year_arg, help="default: the year after --year")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--lang", choices=LANGUAGES, default="zh")
+    p.set_defaults(run="meeting:export")
+
     comment = sub.add_parser("comment", help="department comments on projects").add_subparsers(
         dest="comment_command", required=True, parser_class=_Parser
     )

@@ -28,6 +28,15 @@ from analytics.theme import yi as yi_text
 KEY_PROJECT_SLIDES = 6
 """Key projects presented one per slide: the flagged ones first, then the largest."""
 TABLE_ROWS = 8
+"""Rows a slide's list shows (largest first); the rest are counted in a last row."""
+
+
+def _capped(rows: list[tuple], width: int, lang: str) -> tuple[tuple, ...]:
+    """At most TABLE_ROWS rows, the rest counted in one closing row, so a slide never overflows."""
+    if len(rows) <= TABLE_ROWS:
+        return tuple(rows)
+    more = (t("deck.more_rows", lang, n=len(rows) - TABLE_ROWS), *([""] * (width - 1)))
+    return (*rows[:TABLE_ROWS], more)
 
 
 def _r2(value: float) -> float:
@@ -208,7 +217,7 @@ def _changes(n: MeetingNumbers, lang: str) -> Slide | None:
         (Series(t("deck.changes.projects", lang), tuple(counts.values()), INDUSTRY_COLOURS["new_it"]),),
         t("brief.unit_count", lang), number_format="0",
     )  # fmt: skip
-    listed = []
+    listed: list[tuple] = []
     for kind in ("new", "advanced", "suspended", "regressed"):
         for r in n.changed[kind].itertuples():
             before = label("stage", r.stage_before, lang) if hasattr(r, "stage_before") else "—"
@@ -217,7 +226,7 @@ def _changes(n: MeetingNumbers, lang: str) -> Slide | None:
     table = Table(
         (t("deck.col.change", lang), t("field.project_name", lang), t("field.stage_before", lang),
          t("field.stage", lang), t("table.investment_yi", lang)),
-        tuple(listed), name=t("deck.changes.title", lang),
+        _capped(sorted(listed, key=lambda row: -(row[4] or 0)), 5, lang), name=t("deck.changes.title", lang),
     )  # fmt: skip
     headline = t("deck.changes.headline", lang, previous=briefing.long_date(n.previous["as_of"], lang), **counts)
     return Slide(key="changes", section="changes", title=t("deck.changes.title", lang), headline=headline,
@@ -234,7 +243,7 @@ def _risks(n: MeetingNumbers, suspended: int, lang: str) -> Slide:
         t("brief.unit_count", lang), number_format="0",
     )  # fmt: skip
     flagged = keys[keys["overdue"] | keys["stalled"]]
-    rows = tuple(
+    rows = list(
         (r["project_name"], label("industry", r["industry"], lang), label("stage", r["stage"], lang),
          None if pd.isna(r["investment_wan"]) else _r2(yi(r["investment_wan"])), status_text(r, lang),
          r["problems"] if isinstance(r["problems"], str) else "")
@@ -243,7 +252,7 @@ def _risks(n: MeetingNumbers, suspended: int, lang: str) -> Slide:
     table = Table(
         (t("field.project_name", lang), t("field.industry", lang), t("field.stage", lang),
          t("table.investment_yi", lang), t("deck.key.status", lang), t("field.problems", lang)),
-        rows, name=t("deck.risks.title", lang),
+        _capped(rows, 6, lang), name=t("deck.risks.title", lang),
     )  # fmt: skip
     headline = t("deck.risks.headline", lang, key_count=len(keys), overdue=flags["overdue"], stalled=flags["stalled"],
                  suspended=suspended)  # fmt: skip
@@ -278,5 +287,5 @@ def build_deck(
     deck_slides = slides(numbers, notes, lang)
     # The briefing's paragraphs go with the slides they speak to, as the presenter's notes.
     with_notes = [replace(slide, notes=written.about(slide.key) or slide.notes) for slide in deck_slides]
-    subtitle = t("deck.subtitle", lang, as_of=briefing.long_date(numbers.as_of, lang), year=year)
+    subtitle = t("deck.subtitle", lang, year=year, target_year=target_year)
     return Deck(t("deck.title", lang), subtitle, numbers.as_of, lang, tuple(with_notes), written.paragraphs)
