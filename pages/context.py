@@ -68,9 +68,10 @@ def _set_url_state(name: str, value: str, default: str) -> None:
 
 
 T = TypeVar("T")
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones Markdown, Streamlit's
-# :colour[…] / :emoji: directives or LaTeX ($) could read.
-_MARKDOWN_CHARACTERS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
+# CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that start emphasis, code,
+# links, HTML, headings, tables, strikethrough, LaTeX ($) or Streamlit's :colour[…] / :emoji: directives inside
+# a line; a "(" only makes a link after an escaped "]", so names keep their parentheses.
+_MARKDOWN_CHARACTERS = re.compile(r"([\\`*_\[\]<>#|~$:])")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -68,7 +68,7 @@ def _targets(ctx: PageContext) -> None:
     table = pd.DataFrame(
         {
             "measure": [
-                ctx.t("overview.measure_yi", measure=n) if m else n for n, m in zip(measure_names, money, strict=True)
+                ctx.t("targets.measure_yi", measure=n) if m else n for n, m in zip(measure_names, money, strict=True)
             ],
             # "done / target" in one column keeps the table within a phone's width.
             "done_of_target": [

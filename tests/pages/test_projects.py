@@ -24,7 +24,10 @@ def test_search_filter_and_detail(sample_db: Path) -> None:
     at.text_input(key="project_search").input(name).run()
     assert len(at.dataframe[0].value) == 1
     assert f"第 {row} 行" in " ".join(c.value for c in at.caption)
-    assert any(investor in m.value for m in at.markdown)
+    # The detail is plain-text cells (two field/value tables), never Markdown.
+    detail = [d.value for d in at.dataframe[1:3]]
+    assert investor in {value for table in detail for value in table["内容"]}
+    assert "计划总投资" in {name for table in detail for name in table["栏目"]}  # no 万元 over a value in 亿元
 
     at.text_input(key="project_search").input("").run()
     at.toggle(key="f_key_only").set_value(True).run()
