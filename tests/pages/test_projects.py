@@ -45,3 +45,19 @@ def test_stage_filter_and_export_button(sample_db: Path) -> None:
         ).fetchone()[0]
     assert len(at.dataframe[0].value) == producing
     assert at.get("download_button")[0].proto.label == "导出当前清单（Excel）"
+
+
+def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        (key, name, investor), (other, *_) = con.execute(
+            f"SELECT project_key, project_name, investor FROM projects WHERE snapshot_id = {ACTIVE}"
+            " ORDER BY investment_wan ASC NULLS LAST LIMIT 2"
+        ).fetchall()  # the smallest projects: not the list's first, so the detail is not there by default
+    at = open_page("projects", project=key)
+    assert not at.exception
+    assert at.selectbox(key="project_detail").value == key
+    assert at.subheader[0].value.replace("\\", "") == name  # escaped for Markdown, shown as typed
+    assert investor in {v for d in at.dataframe[1:3] for v in d.value["内容"]}
+    at.selectbox(key="project_detail").set_value(other).run()
+    assert at.selectbox(key="project_detail").value == other
+    assert at.query_params["project"] == other  # the address bar follows the detail shown
