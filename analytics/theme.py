@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 from analytics.domain import ALL_STAGES, WAN_PER_YI
 
 INDUSTRY_COLOURS = {
@@ -18,6 +20,9 @@ INDUSTRY_COLOURS = {
 STAGE_COLOURS = dict(zip(ALL_STAGES, ("#B8C2CC", "#F2B134", "#3D8BD9", "#2A9D8F", "#1D3557", "#D1495B"), strict=True))
 
 PACE_COLOURS = {"ahead": "#23A05A", "on_track": "#E8B10C", "behind": "#D9534F"}
+# A key project's status marker (red overdue, yellow stalled, green on schedule); the amber is darker than
+# PACE_COLOURS' so a yellow marker stays legible as text on white.
+STATUS_COLOURS = {"red": "#D9534F", "yellow": "#C98A00", "green": "#23A05A"}
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 BASE_FONT_SIZE = 16  # readable from the back of a meeting room on a projector
@@ -82,3 +87,22 @@ def excel_to_d3(number_format: str) -> str:
     """The same format in d3 notation for Plotly axes and hover ('0.00' → '.2f', '#,##0' → ',.0f', '0%' → '.0%')."""
     thousands, decimals, is_percent = _parse_format(number_format)
     return f"{',' if thousands else ''}.{decimals}{'%' if is_percent else 'f'}"
+
+
+def signed(value: float | None, digits: int = 0) -> str | None:
+    """A change as '+1,234' / '-5' (st.metric reads the sign for its arrow); None when there is no change to show."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return f"{value:+,.{digits}f}"
+
+
+def signed_yi(wan: float | None, digits: int = 2) -> str | None:
+    """A change in 万元 as '+1.23' 亿元 text; None when there is none."""
+    return None if wan is None or (isinstance(wan, float) and math.isnan(wan)) else signed(wan / WAN_PER_YI, digits)
+
+
+def day(value: object) -> str:
+    """A date or timestamp as '2023-09-30' (no time of day); '—' when empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return f"{pd.Timestamp(value):%Y-%m-%d}"

@@ -5,6 +5,7 @@ State that a shared link must reproduce (language, industry filter) lives in the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -21,6 +22,7 @@ from analytics.metrics.history import stage_history
 from analytics.store.connection import connect, database_path
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
+from analytics.theme import day
 
 # The pages in menu order: (script, message key of its title, icon, URL path). A page joins this list
 # when its issue makes it real.
@@ -67,6 +69,10 @@ def _set_url_state(name: str, value: str, default: str) -> None:
 
 
 T = TypeVar("T")
+# CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that start emphasis, code,
+# links, HTML, headings, tables, strikethrough, LaTeX ($) or Streamlit's :colour[…] / :emoji: directives inside
+# a line; a "(" only makes a link after an escaped "]", so names keep their parentheses.
+_MARKDOWN_CHARACTERS = re.compile(r"([\\`*_\[\]<>#|~$:])")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -164,16 +170,20 @@ def page_context(with_sidebar: bool = True) -> PageContext:
     return PageContext(lang, snapshot_id, snapshot, industries)
 
 
-def snapshot_caption(ctx: PageContext) -> None:
-    """The '数据截至 …' line every page shows under its title."""
+def plain(text: object) -> str:
+    """Data (a file or project name) for an element that reads Markdown: every Markdown character escaped."""
+    return _MARKDOWN_CHARACTERS.sub(r"\\\1", str(text))
+
+
+def snapshot_caption(ctx: PageContext, note: str | None = None) -> None:
+    """The '数据截至 …' line every page shows under its title, with an optional note after it."""
     if ctx.snapshot is None:
         st.info(ctx.t("app.no_data"))
         return
-    st.caption(
-        ctx.t(
-            "app.snapshot_as_of",
-            as_of=ctx.snapshot["as_of"],
-            snapshot_id=ctx.snapshot_id,
-            file_name=ctx.snapshot["file_name"],
-        )  # fmt: skip
+    line = ctx.t(
+        "app.snapshot_as_of",
+        as_of=day(ctx.snapshot["as_of"]),
+        snapshot_id=ctx.snapshot_id,
+        file_name=plain(ctx.snapshot["file_name"]),
     )
+    st.caption(f"{line} · {note}" if note else line)

@@ -1,4 +1,5 @@
-"""总览 Overview: headline KPIs of the active snapshot and investment by industry × stage."""
+"""总览 Overview: a leader's first screen — the reserve and stages reached with their change since the previous
+snapshot, this year's targets and pace, the key projects needing attention; the industry detail below."""
 
 from __future__ import annotations
 
@@ -6,39 +7,111 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.overview import investment_by_industry_stage
+from analytics.domain import TOWN
 from analytics.domain import yi as to_yi
 from analytics.i18n import label
-from analytics.metrics import reserve
-from analytics.theme import count, yi
-from pages.context import metric, page_context, snapshot_caption
+from analytics.metrics import reserve, risks
+from analytics.metrics import targets as target_metrics
+from analytics.store.targets import target_years
+from analytics.theme import PACE_COLOURS, count, day, percent, signed, signed_yi, yi
+from pages.context import PageContext, connection, metric, page_context, snapshot_caption
 
-ctx = page_context()
-st.title(ctx.t("overview.header"))
-snapshot_caption(ctx)
-if ctx.snapshot_id is not None:
+TOP_FLAGGED = 3
+# st.badge takes named colours only: the nearest to analytics.theme.STATUS_COLOURS.
+BADGE_COLOURS = {"red": "red", "yellow": "orange", "green": "green"}
+PACE_GREY = "#6B7280"
+
+
+def _delta_note(ctx: PageContext, change: pd.DataFrame) -> str:
+    previous = change["previous_as_of"].iloc[0]
+    return ctx.t("overview.no_previous") if pd.isna(previous) else ctx.t("overview.delta_since", as_of=day(previous))
+
+
+def _kpis(ctx: PageContext, change: pd.DataFrame) -> None:
+    """Seven cards — the reserve, then the stages reached — each with its change since the previous snapshot."""
+    change = change.set_index("measure")
+    cards = [
+        ("kpi.projects", "projects", count, signed),
+        ("kpi.investment", "investment_wan", yi, signed_yi),
+        ("kpi.key_projects", "key_projects", count, signed),
+        ("kpi.signed", "reached_signed", count, signed),
+        ("kpi.landed", "reached_landed", count, signed),
+        ("kpi.construction", "reached_construction", count, signed),
+        ("kpi.production", "reached_production", count, signed),
+    ]
+    # Two rows, the reserve then how far its projects have come; on a phone the grid reflows to two a row.
+    for row in (cards[:3], cards[3:]):
+        with st.grid(len(row), min_column_width=150, gap="small"):
+            for key, measure, show, show_change in row:
+                delta = change.loc[measure, "delta"]
+                unchanged = pd.notna(delta) and delta == 0
+                st.metric(
+                    ctx.t(key), show(change.loc[measure, "current"]), show_change(delta), border=True,
+                    delta_color="off" if unchanged else "normal", delta_arrow="off" if unchanged else "auto",
+                    help=ctx.t("kpi.help_stage") if measure.startswith("reached_") else None,
+                )  # fmt: skip
+
+
+def _targets(ctx: PageContext) -> None:
+    """The town's targets for the year: target, done, completion and pace, one compact row per measure."""
+    year = target_metrics.default_target_year(ctx.snapshot["as_of"], target_years(connection()))
+    elapsed = target_metrics.elapsed_share(year, ctx.snapshot["as_of"])
+    st.markdown(f"**{ctx.t('overview.targets', year=year, share=percent(elapsed))}**")
+    progress = metric(target_metrics.progress, ctx.snapshot_id, ctx.filters, year)
+    town = progress[(progress["industry"] == TOWN) & progress["target"].notna()]
+    if town.empty:
+        st.info(ctx.t("overview.targets_none", year=year))
+        return
+    money = town["measure"] == "signed_investment_wan"
+    measure_names = [ctx.t(f"targets.measure.{m}") for m in town["measure"]]
+    status = town["status"].tolist()
+    table = pd.DataFrame(
+        {
+            "measure": [
+                ctx.t("targets.measure_yi", measure=n) if m else n for n, m in zip(measure_names, money, strict=True)
+            ],
+            # "done / target" in one column keeps the table within a phone's width.
+            "done_of_target": [
+                f"{yi(a)} / {yi(t)}" if m else f"{count(a)} / {count(t)}"
+                for a, t, m in zip(town["actual"], town["target"], money, strict=True)
+            ],
+            "completion": [percent(c) for c in town["completion"]],
+            "status": [f"● {ctx.t(f'targets.status.{s}')}" if isinstance(s, str) else "—" for s in status],
+        }
+    )
+    colours = [f"color: {PACE_COLOURS.get(s, PACE_GREY)}; font-weight: 600" for s in status]
+    table.columns = [ctx.t(f"overview.target_col.{c}") for c in table.columns]
+    styled = table.style.apply(lambda _: colours, subset=[table.columns[-1]])
+    st.dataframe(styled, hide_index=True, width="stretch", row_height=32, key="overview_targets")
+
+
+def _red_flags(ctx: PageContext) -> None:
+    """How many key projects are overdue or stalled, and the largest few with a link to each on the Projects page."""
+    keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
+    flags = risks.flag_counts(keys)
+    st.markdown(f"**{ctx.t('overview.flags', flagged=flags['flagged'])}**")
+    if flags["flagged"] == 0:
+        st.success(ctx.t("overview.flags_none"))
+        return
+    top = risks.top_flagged(keys, TOP_FLAGGED)
+    st.caption(ctx.t("overview.flags_top", overdue=flags["overdue"], stalled=flags["stalled"], n=len(top)))
+    for row in top.itertuples():
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
+            st.badge(ctx.t(f"risk.status.{row.status}"), color=BADGE_COLOURS[row.status])
+            # Project names come from the spreadsheet: st.text never reads them as Markdown.
+            # Stretch: a long name wraps inside its line and the link stays on screen beside it.
+            st.text(f"{row.project_name}  {yi(row.investment_wan)}\u00a0{ctx.t('unit.yi')}", width="stretch")
+            st.page_link(
+                "pages/projects.py", label=ctx.t("overview.open_project"), icon=":material/arrow_forward:",
+                query_params={"project": row.project_key},
+            )  # fmt: skip
+
+
+def _detail(ctx: PageContext) -> None:
+    """Below the first screen: investment by industry × stage, and the by-industry table."""
     by_industry = metric(reserve.by_industry, ctx.snapshot_id, ctx.filters)
     cells = metric(reserve.by_industry_stage, ctx.snapshot_id, ctx.filters)
-    totals = reserve.totals(by_industry)
-    # Two rows of cards: the reserve itself, then how far its projects have come (stages reached).
-    reserve_cards = [
-        ("kpi.projects", count(totals["projects"])),
-        ("kpi.investment", yi(totals["investment_wan"])),
-        ("kpi.key_projects", count(totals["key_projects"])),
-    ]
-    stage_cards = [
-        ("kpi.signed", count(totals["reached_signed"])),
-        ("kpi.landed", count(totals["reached_landed"])),
-        ("kpi.construction", count(totals["reached_construction"])),
-        ("kpi.production", count(totals["reached_production"])),
-    ]
-    # A responsive grid per row: side by side on a laptop or projector, two cards a row on a phone.
-    for cards, help_key in ((reserve_cards, None), (stage_cards, "kpi.help_stage")):
-        with st.grid(len(cards), min_column_width=150):
-            for key, value in cards:
-                st.metric(ctx.t(key), value, border=True, help=ctx.t(help_key) if help_key else None)
-
     st.plotly_chart(investment_by_industry_stage(cells, ctx.lang), width="stretch", key="overview_chart")
-
     st.subheader(ctx.t("overview.by_industry"))
     table = pd.DataFrame(
         {
@@ -56,3 +129,19 @@ if ctx.snapshot_id is not None:
         table, hide_index=True, width="stretch",
         column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
     )  # fmt: skip
+
+
+ctx = page_context()
+st.title(ctx.t("overview.header"))
+if ctx.snapshot_id is None:
+    snapshot_caption(ctx)
+else:
+    change = metric(reserve.totals_change, ctx.snapshot_id, ctx.filters)
+    snapshot_caption(ctx, _delta_note(ctx, change))
+    _kpis(ctx, change)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        _targets(ctx)
+    with right:
+        _red_flags(ctx)
+    _detail(ctx)

@@ -14,10 +14,10 @@ from analytics.i18n import label
 from analytics.metrics.history import project_history
 from analytics.metrics.projects import ProjectFilter, filter_projects, options
 from analytics.metrics.reserve import SIZE_BANDS
-from analytics.theme import yi
+from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
-from pages.context import connection, page_context, snapshot_caption, snapshot_projects
-from pages.project_table import display_frame
+from pages.context import connection, page_context, plain, snapshot_caption, snapshot_projects
+from pages.project_table import display_frame, styled
 
 DETAIL_FIELDS = [
     "project_name", "investor", "industry", "investment_wan", "invested_wan", "stage", "project_type",
@@ -61,48 +61,61 @@ def _filters(ctx, projects: pd.DataFrame) -> ProjectFilter:  # noqa: ANN001
                          tuple(channels), key_only)  # fmt: skip
 
 
+# The detail's labels: the amounts are written in 亿元 with 万元 beside, so their label carries no unit.
+DETAIL_LABELS = {"investment_wan": "field.investment"}
+
+
 def _value(ctx, column: str, value: object) -> str:  # noqa: ANN001
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if column in ("investment_wan", "invested_wan", "fund_wan"):
         return f"{yi(value)} {ctx.t('unit.yi')}（{value:,.0f} {ctx.t('unit.wan')}）"
-    if column == "industry":
-        return label("industry", value, ctx.lang)
-    if column == "stage":
-        return label("stage", value, ctx.lang)
-    if column == "project_type":
-        return label("project_type", value, ctx.lang)
-    if column == "channel":
-        return label("channel", value, ctx.lang)
+    if column in ("industry", "stage", "project_type", "channel"):
+        return label(column, value, ctx.lang)
     if column == "is_key":
         return ctx.t("common.yes") if value else ctx.t("common.no")
     if column.endswith("_date"):
-        return f"{pd.Timestamp(value):%Y-%m-%d}"
+        return day(value)
     return str(value)
 
 
+def _fields_table(ctx, fields: list[tuple[str, str]], key: str) -> None:  # noqa: ANN001
+    """Field names and values as a two-column table: cells are plain text, whatever the spreadsheet held."""
+    frame = pd.DataFrame(fields, columns=[ctx.t("projects.field"), ctx.t("projects.cell")])
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, row_height=32)
+
+
 def _detail(ctx, project: pd.Series) -> None:  # noqa: ANN001
-    st.subheader(project["project_name"])
-    fields = [(ctx.t(f"field.{c}"), _value(ctx, c, project.get(c))) for c in DETAIL_FIELDS]
+    st.subheader(plain(project["project_name"]))
+    fields = [(ctx.t(DETAIL_LABELS.get(c, f"field.{c}")), _value(ctx, c, project.get(c))) for c in DETAIL_FIELDS]
     left, right = st.columns(2)
     half = (len(fields) + 1) // 2
-    for column, part in ((left, fields[:half]), (right, fields[half:])):
-        column.markdown("\n".join(f"- **{name}**：{value}" for name, value in part))
+    with left:
+        _fields_table(ctx, fields[:half], "detail_left")
+    with right:
+        _fields_table(ctx, fields[half:], "detail_right")
     extra = json.loads(project["extra"]) if isinstance(project.get("extra"), str) else {}
     if extra:
         st.markdown(f"**{ctx.t('projects.extra')}**")
-        st.dataframe(pd.DataFrame({ctx.t("projects.column"): list(extra), ctx.t("projects.cell"): list(extra.values())}),
-                     hide_index=True, width="stretch")  # fmt: skip
+        st.dataframe(pd.DataFrame({ctx.t("projects.column"): list(extra), ctx.t("projects.cell"): [
+            "—" if v is None else str(v) for v in extra.values()]}), hide_index=True, width="stretch")  # fmt: skip
     history = _history(project["project_key"])
     latest = history.iloc[-1]
-    st.caption(ctx.t("projects.source", file=latest["file_name"], sheet=latest["source_sheet"], row=latest["source_row"],
-                     snapshot_id=latest["snapshot_id"]))  # fmt: skip
+    st.caption(ctx.t("projects.source", file=plain(latest["file_name"]), sheet=plain(latest["source_sheet"]),
+                     row=latest["source_row"], snapshot_id=latest["snapshot_id"]))  # fmt: skip
     st.plotly_chart(lifecycle(history, ctx.lang), key="lifecycle_chart", width="stretch")
     table = history[
         ["snapshot_id", "as_of", "stage", "investment_wan", "file_name", "source_sheet", "source_row"]
     ].copy()
-    table["stage"] = table["stage"].map(lambda k: label("stage", k, ctx.lang))
+    table["as_of"] = table["as_of"].map(day)
+    table["stage"] = table["stage"].map(lambda k: label("stage", k, ctx.lang) if isinstance(k, str) else "—")
+    table["investment_wan"] = table["investment_wan"].map(wan)
     st.dataframe(table.rename(columns=lambda c: ctx.t(f"projects.history.{c}")), hide_index=True, width="stretch")
+
+
+def _sync_project_to_url() -> None:
+    """Keep ?project= on the project shown, so the address bar is a link to it."""
+    st.query_params["project"] = st.session_state["project_detail"]
 
 
 ctx = page_context()
@@ -115,14 +128,13 @@ projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
 chosen = filter_projects(projects, _filters(ctx, projects))
 st.markdown(ctx.t("projects.count", n=len(chosen), total=len(projects), investment=yi(chosen["investment_wan"].sum())))
 shown = display_frame(ctx, chosen, LIST_EXTRAS)
-st.dataframe(
-    shown, hide_index=True, width="stretch", height=420, key="project_list",
-    column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
-)  # fmt: skip
+st.dataframe(styled(ctx, shown), hide_index=True, width="stretch", height=420, key="project_list")
 st.download_button(
     ctx.t("projects.export"),
-    workbook_bytes({ctx.t("nav.projects"): shown}, title=ctx.t("projects.export_title", as_of=ctx.snapshot["as_of"])),
-    file_name=f"projects-{ctx.snapshot['as_of']}.xlsx",
+    workbook_bytes(
+        {ctx.t("nav.projects"): shown}, title=ctx.t("projects.export_title", as_of=day(ctx.snapshot["as_of"]))
+    ),
+    file_name=f"projects-{day(ctx.snapshot['as_of'])}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_projects",
 )
@@ -130,5 +142,12 @@ st.download_button(
 st.divider()
 if not chosen.empty:
     names = dict(zip(chosen["project_key"], chosen["project_name"], strict=True))
-    picked = st.selectbox(ctx.t("projects.detail"), list(names), format_func=names.get, key="project_detail")
+    # ?project=<project_key> (the Overview's links) picks the detail; a key outside the list is ignored.
+    wanted = st.query_params.get("project")
+    if wanted in names:
+        st.session_state["project_detail"] = wanted
+    picked = st.selectbox(
+        ctx.t("projects.detail"), list(names), format_func=names.get, key="project_detail",
+        on_change=_sync_project_to_url,
+    )  # fmt: skip
     _detail(ctx, chosen[chosen["project_key"] == picked].iloc[0])

@@ -12,7 +12,7 @@ from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
-from pages.context import metric, page_context, snapshot_caption
+from pages.context import metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, project_table
 
 
@@ -59,6 +59,8 @@ def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), ratio: tuple[str, .
     """A static table, every row on screen (no scrolling on a projector), amounts with two decimals."""
     # st.table rather than st.dataframe: these are the meeting's summary tables, read whole, not explored.
     # The first column becomes the index, so no meaningless 0, 1, 2 … column is drawn.
+    # st.table reads Markdown in its cells: names from the spreadsheet are escaped so they show as typed.
+    frame = frame.apply(lambda column: column.map(lambda v: plain(v) if isinstance(v, str) else v))
     styled = frame.set_index(frame.columns[0]).style.format("{:,.2f}", subset=list(money), na_rep="—")
     st.table(styled.format("{:.1f}", subset=list(ratio), na_rep="—"))
 
@@ -234,9 +236,7 @@ keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
 if keys.empty:
     st.info(ctx.t("review.key_none"))
 else:
-    project_table(
-        ctx, keys, key="key_projects", extra_columns=["overdue", "overdue_since", "stalled", "problems", "measures"]
-    )
+    project_table(ctx, keys, key="key_projects", extra_columns=["status", "overdue_since", "problems", "measures"])
     flags = risks.flag_counts(keys)
     st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
 

@@ -23,17 +23,23 @@ def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
     frame["scope"] = frame["industry"].map(lambda k: label("industry", k, ctx.lang))
     frame["measure_name"] = frame["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
     money = frame["measure"] == "signed_investment_wan"
-    for column in ("target", "actual", "gap", "projection"):
+    # The amounts are in 亿元 on screen: the measure says so, as the counts' need no unit.
+    frame["measure_name"] = frame["measure_name"].where(
+        ~money, frame["measure_name"].map(lambda n: ctx.t("targets.measure_yi", measure=n))
+    )
+    numbers = ["target", "actual", "gap", "projection"]
+    for column in numbers:
         frame[column] = frame[column].where(~money, frame[column] / WAN_PER_YI).round(2)
     frame["completion"] = frame["completion"].map(percent)
     frame["status"] = frame["status"].map(lambda s: ctx.t(f"targets.status.{s}") if isinstance(s, str) else "—")
     shown = frame[["scope", "measure_name", "target", "actual", "completion", "gap", "projection", "status"]]
-    st.dataframe(
-        shown.rename(columns=lambda c: ctx.t(f"targets.col.{c}")),
-        hide_index=True,
-        width="stretch",
-        key="pace_table",
+    shown = shown.rename(columns=lambda c: ctx.t(f"targets.col.{c}"))
+    # No projection before the year starts: "—", not None; numbers stay numbers so the columns sort.
+    text = shown.style.format(
+        lambda v: "—" if pd.isna(v) else f"{v:,.2f}".rstrip("0").rstrip("."),
+        subset=[ctx.t(f"targets.col.{c}") for c in numbers],
     )
+    st.dataframe(text, hide_index=True, width="stretch", key="pace_table")
 
 
 def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
@@ -64,6 +70,9 @@ def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
         with st.expander(ctx.t("targets.log", n=len(log))):
             log["industry"] = log["industry"].map(lambda k: label("industry", k, ctx.lang))
             log["measure"] = log["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
+            log["changed_at"] = pd.to_datetime(log["changed_at"]).dt.strftime("%Y-%m-%d %H:%M")
+            for column in ("old_value", "new_value"):
+                log[column] = log[column].map(lambda v: "—" if pd.isna(v) else f"{v:,.10g}")
             st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
 
 
@@ -96,7 +105,9 @@ def _changes(ctx) -> None:  # noqa: ANN001
     if stalled.empty:
         st.caption(ctx.t("targets.stalled_none"))
     else:
-        project_table(ctx, stalled, key="stalled_projects", extra_columns=["stalled_days", "problems", "measures"])
+        project_table(
+            ctx, stalled, key="stalled_projects", extra_columns=["status", "stalled_days", "problems", "measures"]
+        )
 
 
 ctx = page_context()

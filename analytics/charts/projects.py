@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.charts.style import apply_style
+from analytics.charts.style import apply_style, date_axis
 from analytics.domain import ALL_STAGES, DATE_EVENT
 from analytics.i18n import label, t
 from analytics.theme import STAGE_COLOURS
@@ -41,4 +41,4 @@ def lifecycle(history: pd.DataFrame, lang: str = "zh") -> go.Figure:
         hovertemplate=t("projects.snapshot_hover", lang) + "<extra></extra>",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=names, range=[-0.5, len(names) - 0.5])
-    return apply_style(fig, t("projects.lifecycle", lang), height=360)
+    return date_axis(apply_style(fig, t("projects.lifecycle", lang), height=360), lang)

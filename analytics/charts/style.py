@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from analytics.i18n import t
 from analytics.theme import BASE_FONT_SIZE, FONT_FAMILY
 
 
@@ -23,4 +24,19 @@ def apply_style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     )
     fig.update_xaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")
     fig.update_yaxes(gridcolor="#E6E9EE", zerolinecolor="#C9CED6")
+    return fig
+
+
+def date_axis(fig: go.Figure, lang: str) -> go.Figure:
+    """Date ticks in the UI language (2022年11月, not Nov 2022), at day, month or year grain as the zoom needs."""
+    week = 7 * 24 * 3600 * 1000  # Plotly measures dtick in milliseconds, months as "M1"
+    fig.update_xaxes(
+        tickformatstops=[
+            {"dtickrange": [None, week], "value": t("chart.date_day", lang)},
+            {"dtickrange": [week, "M1"], "value": t("chart.date_day", lang)},
+            {"dtickrange": ["M1", "M12"], "value": t("chart.date_month", lang)},
+            {"dtickrange": ["M12", None], "value": t("chart.date_year", lang)},
+        ],
+        hoverformat=t("chart.date_day", lang),
+    )
     return fig

@@ -26,20 +26,6 @@ def since(
     return compare(before, after)
 
 
-_PREVIOUS = """
-    SELECT p.snapshot_id FROM snapshots AS p, snapshots AS s
-    WHERE s.snapshot_id = ? AND p.as_of < s.as_of
-    ORDER BY p.as_of DESC, p.snapshot_id DESC
-    LIMIT 1
-"""
-
-
-def previous_snapshot_id(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> int | None:
-    """The snapshot before this one: the latest with an earlier as_of (the last meeting's), else None."""
-    row = con.execute(_PREVIOUS, [snapshot_id]).fetchone()
-    return int(row[0]) if row else None
-
-
 def counts(found: dict[str, pd.DataFrame]) -> dict[str, int]:
     """How many projects each change list holds."""
     return {kind: len(found[kind]) for kind in KINDS}

@@ -172,3 +172,40 @@ def money_in_place(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Fi
     out[["projects", "reporting"]] = out[["projects", "reporting"]].astype(int)
     out["share_in_place"] = out["invested_wan"] / out["planned_reporting_wan"].replace(0, np.nan)
     return out
+
+
+_PREVIOUS = """
+    SELECT before.snapshot_id, before.as_of
+    FROM snapshots AS now JOIN snapshots AS before ON before.as_of < now.as_of
+    WHERE now.snapshot_id = ?
+    ORDER BY before.as_of DESC, before.snapshot_id DESC
+    LIMIT 1
+"""
+
+
+def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[int, date] | None:
+    """(id, as_of) of the latest snapshot dated before this one; None when this one is the earliest."""
+    row = con.execute(_PREVIOUS, [snapshot_id]).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def totals_change(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+    """Town totals of `by_industry` (KPI_COLUMNS, investment in 万元) now, in the previous snapshot, and the change.
+
+    One row per measure: current, previous, delta, previous_snapshot_id, previous_as_of. Without an earlier
+    snapshot the last four are empty (no change to show, rather than a change from zero).
+    """
+    current = totals(by_industry(con, snapshot_id, filters))
+    before = previous_snapshot(con, snapshot_id)
+    out = pd.DataFrame({"measure": KPI_COLUMNS, "current": current[KPI_COLUMNS].to_numpy(dtype=float)})
+    if before is None:
+        out["previous"] = np.nan
+        out["previous_snapshot_id"] = pd.NA
+        out["previous_as_of"] = pd.NaT
+    else:
+        previous = totals(by_industry(con, before[0], filters))
+        out["previous"] = previous[KPI_COLUMNS].to_numpy(dtype=float)
+        out["previous_snapshot_id"] = before[0]
+        out["previous_as_of"] = pd.Timestamp(before[1])
+    out["delta"] = out["current"] - out["previous"]
+    return out[["measure", "current", "previous", "delta", "previous_snapshot_id", "previous_as_of"]]

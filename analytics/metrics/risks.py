@@ -47,8 +47,19 @@ def stage_unchanged_days(history: pd.DataFrame) -> pd.Series:
     return (pd.to_datetime(latest["as_of"]) - pd.to_datetime(since)).dt.days
 
 
+STATUSES = ("red", "yellow", "green")
+"""A key project's status for a meeting: red = overdue, yellow = stalled, green = on schedule."""
+
+
+def status(keys: pd.DataFrame) -> pd.Series:
+    """red / yellow / green per key project row (its overdue and stalled flags); overdue outranks stalled."""
+    out = pd.Series("green", index=keys.index, dtype=object)
+    out = out.where(~keys["stalled"].astype(bool), "yellow")
+    return out.where(~keys["overdue"].astype(bool), "red")
+
+
 def flag_key_projects(keys: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
-    """Key project rows with overdue / stalled flags; flagged ones first, then by investment."""
+    """Key project rows with overdue / stalled flags and their status; flagged ones first, then by investment."""
     keys = keys.copy()
     for column in EVENT_DATE.values():
         keys[column] = pd.to_datetime(keys[column])
@@ -58,6 +69,7 @@ def flag_key_projects(keys: pd.DataFrame, history: pd.DataFrame | None) -> pd.Da
     keys["stalled"] = keys["stalled_days"] >= STALLED_DAYS
     keys["overdue_since"] = overdue_since(keys)
     keys["overdue"] = keys["overdue_since"].notna()
+    keys["status"] = status(keys)
     flagged = keys["stalled"] | keys["overdue"]
     ordered = keys.assign(_flagged=flagged).sort_values(
         ["_flagged", "investment_wan"], ascending=[False, False], kind="stable"
@@ -70,6 +82,12 @@ def key_projects(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filt
     keys = con.execute(_KEY_PROJECTS, filters.params(snapshot_id)).df()
     history = stage_history(con, snapshot_id)
     return flag_key_projects(keys, history[history["project_key"].isin(keys["project_key"])])
+
+
+def top_flagged(keys: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The n largest (planned investment) overdue or stalled key projects of a `key_projects` frame."""
+    flagged = keys[keys["overdue"] | keys["stalled"]]
+    return flagged.sort_values("investment_wan", ascending=False, kind="stable", na_position="last").head(n)
 
 
 def flag_counts(keys: pd.DataFrame) -> dict[str, int]:

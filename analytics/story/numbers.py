@@ -51,7 +51,8 @@ def gather(
 ) -> MeetingNumbers:
     """Every figure of the meeting, for one snapshot and filter."""
     as_of = snapshot_info(con, snapshot_id)["as_of"]
-    previous_id = changes.previous_snapshot_id(con, snapshot_id)
+    before = reserve.previous_snapshot(con, snapshot_id)
+    previous_id = before[0] if before else None
     return MeetingNumbers(
         snapshot_id=snapshot_id,
         as_of=as_of,

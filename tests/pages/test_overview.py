@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 from streamlit.testing.v1 import AppTest
@@ -87,3 +88,108 @@ def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> N
         assert not at.exception, page
         assert at.title, page  # every page still says where the visitor is
         assert [i.value for i in at.info].count("数据库中还没有快照。请在「数据导入」页上传台账。") == 1, page
+
+
+# --- the first screen: change since the previous snapshot, this year's targets, red flags -----------------
+
+SNAPSHOT_ON = "(SELECT snapshot_id FROM snapshots WHERE as_of = DATE '{}')"
+
+
+def _kpi_sql(con: duckdb.DuckDBPyConnection, as_of: str) -> tuple:
+    return con.execute(
+        f"""SELECT count(*), sum(investment_wan), count(*) FILTER (WHERE is_key),
+                   count(*) FILTER (WHERE production_date IS NOT NULL OR stage = 'production')
+            FROM projects WHERE snapshot_id = {SNAPSHOT_ON.format(as_of)}"""
+    ).fetchone()
+
+
+def test_kpis_show_the_change_since_the_previous_snapshot(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        now, before = _kpi_sql(con, "2023-12-31"), _kpi_sql(con, "2023-09-30")
+    at = open_page("overview")
+    assert not at.exception
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["储备项目"] == f"{now[0] - before[0]:+,d}"
+    assert deltas["计划总投资（亿元）"] == f"{(now[1] - before[1]) / 10000:+,.2f}"
+    assert deltas["重点项目"] == f"{now[2] - before[2]:+,d}"
+    assert deltas["累计投产"] == f"{now[3] - before[3]:+,d}"
+    assert "较 2023-09-30 快照的变化" in at.caption[0].value
+
+
+def test_no_change_is_shown_on_the_earliest_snapshot(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        con.execute(f"INSERT INTO settings VALUES ('active_snapshot', {SNAPSHOT_ON.format('2023-09-30')})")
+    at = open_page("overview")
+    assert not at.exception
+    assert len(at.metric) == 7
+    assert all(not m.delta for m in at.metric)  # no +/− from zero: there is nothing earlier to compare with
+    assert "没有更早的快照" in at.caption[0].value
+
+
+def test_targets_with_completion_and_pace(sample_db: Path) -> None:
+    """2023 town targets set so signings run ahead, landings on track and starts behind (the year is over)."""
+    import streamlit as st
+
+    with duckdb.connect(str(sample_db)) as con:
+        active = SNAPSHOT_ON.format("2023-12-31")
+        signed, landed, started = con.execute(
+            f"""SELECT count(*) FILTER (WHERE year(signed_date) = 2023), count(*) FILTER (WHERE year(landed_date) = 2023),
+                       count(*) FILTER (WHERE year(construction_date) = 2023)
+                FROM projects WHERE snapshot_id = {active}"""
+        ).fetchone()
+        targets = {"signed_count": signed // 2, "landed_count": landed, "construction_count": started * 2}
+        con.execute("DELETE FROM targets")
+        for measure, value in targets.items():
+            con.execute(
+                "INSERT INTO targets VALUES (2023, 'total', ?, ?, now(), 'test', 'test')", [measure, float(value)]
+            )
+    st.cache_data.clear()  # the metrics cache outlives one AppTest; these targets are new
+    at = open_page("overview")
+    assert not at.exception
+    assert any("2023 年目标完成情况（全镇，全年时间已过 100%）" in m.value for m in at.markdown)
+    table = at.dataframe[0].value.set_index("指标")
+    assert table.loc["签约项目数", "完成 / 目标"] == f"{signed} / {signed // 2}"
+    assert table.loc["签约项目数", "完成率"] == f"{signed / (signed // 2) * 100:.0f}%"
+    assert table.loc["落地项目数", "完成率"] == "100%"
+    assert table.loc["动工项目数", "完成率"] == "50%"
+    assert table["进度"].to_dict() == {"签约项目数": "● 超前", "落地项目数": "● 正常", "动工项目数": "● 滞后"}
+
+
+# Overdue: a key project whose planned landing / start / production date has passed (before as_of) while
+# it has neither stood at that rung or beyond nor holds a date for it or a later one.
+_OVERDUE = """
+    (p.planned_landed_date < s.as_of AND p.stage NOT IN ('landed', 'construction', 'production')
+        AND p.landed_date IS NULL AND p.construction_date IS NULL AND p.production_date IS NULL)
+    OR (p.planned_construction_date < s.as_of AND p.stage NOT IN ('construction', 'production')
+        AND p.construction_date IS NULL AND p.production_date IS NULL)
+    OR (p.planned_production_date < s.as_of AND p.stage <> 'production' AND p.production_date IS NULL)
+"""
+# Stalled: the sample's two snapshots are 92 days apart, so a key project at the same stage in both is stalled.
+_STALLED = (
+    "p.stage = (SELECT q.stage FROM projects AS q WHERE q.snapshot_id = {before} AND q.project_key = p.project_key)"
+)
+
+
+def test_red_flags_count_and_the_largest_three_link_to_the_projects_page(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        flags = con.execute(
+            f"""SELECT project_key, project_name, investment_wan, coalesce({_OVERDUE}, false) AS overdue,
+                       coalesce({_STALLED.format(before=SNAPSHOT_ON.format("2023-09-30"))}, false) AS stalled
+                FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
+                WHERE p.snapshot_id = {SNAPSHOT_ON.format("2023-12-31")} AND p.is_key"""
+        ).df()
+    flagged = flags[flags["overdue"] | flags["stalled"]].sort_values("investment_wan", ascending=False)
+    assert 3 < len(flagged) < len(flags)  # the sample has some of each, so the test can tell them apart
+    at = open_page("overview")
+    assert not at.exception
+    assert any(m.value == f"**需关注的重点项目 {len(flagged)} 个**" for m in at.markdown)
+    counts = f"逾期 {int(flags['overdue'].sum())} 个、停滞 {int(flags['stalled'].sum())} 个"
+    assert any(counts in c.value for c in at.caption)
+    top = flagged.head(3)
+    shown = [t.value for t in at.text]
+    for name, investment in zip(top["project_name"], top["investment_wan"], strict=True):
+        assert f"{name}  {investment / 10000:,.2f}\u00a0亿元" in shown
+    links = [e.proto for e in at.get("page_link")]
+    project_links = [link for link in links if "project=" in link.query_string]
+    assert [link.query_string for link in project_links] == [f"project={quote(k)}" for k in top["project_key"]]
+    assert all("projects" in link.page for link in project_links)

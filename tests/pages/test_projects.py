@@ -24,7 +24,10 @@ def test_search_filter_and_detail(sample_db: Path) -> None:
     at.text_input(key="project_search").input(name).run()
     assert len(at.dataframe[0].value) == 1
     assert f"第 {row} 行" in " ".join(c.value for c in at.caption)
-    assert any(investor in m.value for m in at.markdown)
+    # The detail is plain-text cells (two field/value tables), never Markdown.
+    detail = [d.value for d in at.dataframe[1:3]]
+    assert investor in {value for table in detail for value in table["内容"]}
+    assert "计划总投资" in {name for table in detail for name in table["栏目"]}  # no 万元 over a value in 亿元
 
     at.text_input(key="project_search").input("").run()
     at.toggle(key="f_key_only").set_value(True).run()
@@ -42,3 +45,19 @@ def test_stage_filter_and_export_button(sample_db: Path) -> None:
         ).fetchone()[0]
     assert len(at.dataframe[0].value) == producing
     assert at.get("download_button")[0].proto.label == "导出当前清单（Excel）"
+
+
+def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        (key, name, investor), (other, *_) = con.execute(
+            f"SELECT project_key, project_name, investor FROM projects WHERE snapshot_id = {ACTIVE}"
+            " ORDER BY investment_wan ASC NULLS LAST LIMIT 2"
+        ).fetchall()  # the smallest projects: not the list's first, so the detail is not there by default
+    at = open_page("projects", project=key)
+    assert not at.exception
+    assert at.selectbox(key="project_detail").value == key
+    assert at.subheader[0].value.replace("\\", "") == name  # escaped for Markdown, shown as typed
+    assert investor in {v for d in at.dataframe[1:3] for v in d.value["内容"]}
+    at.selectbox(key="project_detail").set_value(other).run()
+    assert at.selectbox(key="project_detail").value == other
+    assert at.query_params["project"] == other  # the address bar follows the detail shown

@@ -53,4 +53,8 @@ def test_key_projects_table_lists_every_key_project(sample_db: Path) -> None:
         keys = con.execute(f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND is_key").fetchone()[0]
     table = at.dataframe[-1].value
     assert len(table) == keys
-    assert {"存在问题", "解决措施", "停滞"} <= set(table.columns)
+    assert {"存在问题", "解决措施", "状态"} <= set(table.columns)
+    # A red / yellow / green word, not ticked boxes: every key project has one.
+    assert not {"停滞", "逾期"} & set(table.columns)
+    assert set(table["状态"]) <= {"● 逾期", "● 停滞", "● 正常"}
+    assert table.columns[0] == "状态"
