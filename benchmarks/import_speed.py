@@ -71,7 +71,7 @@ def ledger_bytes(rows: int, seed: int = 7) -> bytes:
     return buffer.getvalue()
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:  # noqa: ANN001
+def timed(fn, repeat: int) -> tuple[float, float]:
     runs = []
     for _ in range(repeat):
         t0 = time.perf_counter()

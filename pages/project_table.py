@@ -8,12 +8,13 @@ import streamlit as st
 from analytics.domain import WAN_PER_YI
 from analytics.i18n import label
 from analytics.theme import STATUS_COLOURS, day
+from pages.context import PageContext
 
 BASE_COLUMNS = ["project_name", "investor", "industry", "investment_wan", "stage", "signed_date", "is_key"]
 EMPTY = "—"
 
 
-def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001
+def display_frame(ctx: PageContext, projects: pd.DataFrame, extra_columns: list[str] | None = None) -> pd.DataFrame:
     """Projects with translated labels and 亿元 amounts, columns named in the UI language.
 
     Empty cells read "—" (not None, nan or NaT on a projector); dates read 2023-09-30; a key project's
@@ -50,7 +51,7 @@ def display_frame(ctx, projects: pd.DataFrame, extra_columns: list[str] | None =
     return frame.rename(columns=names)
 
 
-def styled(ctx, frame: pd.DataFrame) -> pd.io.formats.style.Styler:  # noqa: ANN001
+def styled(ctx: PageContext, frame: pd.DataFrame) -> pd.io.formats.style.Styler:
     """A display frame as shown: 亿元 with two decimals, empty amounts "—", the status coloured (red, amber, green).
 
     A Styler keeps the numbers sortable while their text is formatted.
@@ -66,6 +67,6 @@ def styled(ctx, frame: pd.DataFrame) -> pd.io.formats.style.Styler:  # noqa: ANN
     return out
 
 
-def project_table(ctx, projects: pd.DataFrame, key: str, extra_columns: list[str] | None = None) -> None:  # noqa: ANN001
+def project_table(ctx: PageContext, projects: pd.DataFrame, key: str, extra_columns: list[str] | None = None) -> None:
     """Show projects as a sortable table."""
     st.dataframe(styled(ctx, display_frame(ctx, projects, extra_columns)), hide_index=True, width="stretch", key=key)

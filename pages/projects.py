@@ -16,7 +16,7 @@ from analytics.metrics.projects import ProjectFilter, filter_projects, options
 from analytics.metrics.reserve import SIZE_BANDS
 from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
-from pages.context import connection, page_context, plain, snapshot_caption, snapshot_projects
+from pages.context import PageContext, connection, page_context, plain, snapshot_caption, snapshot_projects
 from pages.project_table import display_frame, styled
 
 DETAIL_FIELDS = [
@@ -32,7 +32,7 @@ def _history(project_key: str) -> pd.DataFrame:
     return project_history(connection(), project_key)
 
 
-def _filters(ctx, projects: pd.DataFrame) -> ProjectFilter:  # noqa: ANN001
+def _filters(ctx: PageContext, projects: pd.DataFrame) -> ProjectFilter:
     query = st.text_input(ctx.t("projects.search"), key="project_search", placeholder=ctx.t("projects.search_hint"))
     row1 = st.columns(4)
     stages = row1[0].multiselect(ctx.t("field.stage"), ALL_STAGES, format_func=lambda k: label("stage", k, ctx.lang),
@@ -65,7 +65,7 @@ def _filters(ctx, projects: pd.DataFrame) -> ProjectFilter:  # noqa: ANN001
 DETAIL_LABELS = {"investment_wan": "field.investment"}
 
 
-def _value(ctx, column: str, value: object) -> str:  # noqa: ANN001
+def _value(ctx: PageContext, column: str, value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if column in ("investment_wan", "invested_wan", "fund_wan"):
@@ -79,13 +79,13 @@ def _value(ctx, column: str, value: object) -> str:  # noqa: ANN001
     return str(value)
 
 
-def _fields_table(ctx, fields: list[tuple[str, str]], key: str) -> None:  # noqa: ANN001
+def _fields_table(ctx: PageContext, fields: list[tuple[str, str]], key: str) -> None:
     """Field names and values as a two-column table: cells are plain text, whatever the spreadsheet held."""
     frame = pd.DataFrame(fields, columns=[ctx.t("projects.field"), ctx.t("projects.cell")])
     st.dataframe(frame, hide_index=True, width="stretch", key=key, row_height=32)
 
 
-def _detail(ctx, project: pd.Series) -> None:  # noqa: ANN001
+def _detail(ctx: PageContext, project: pd.Series) -> None:
     st.subheader(plain(project["project_name"]))
     fields = [(ctx.t(DETAIL_LABELS.get(c, f"field.{c}")), _value(ctx, c, project.get(c))) for c in DETAIL_FIELDS]
     left, right = st.columns(2)

@@ -12,18 +12,18 @@ from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
-from pages.context import metric, page_context, plain, snapshot_caption
+from pages.context import PageContext, metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, project_table
 
 
-def _selected_rows(event, column: int = 0) -> list:  # noqa: ANN001
+def _selected_rows(event, column: int = 0) -> list:
     """customdata of the points a visitor clicked or lassoed in a chart (empty when nothing is selected)."""
     if not event or not event.selection or not event.selection.points:
         return []
     return [p.get("customdata") for p in event.selection.points if p.get("customdata") is not None]
 
 
-def _kpis(ctx, comparison: pd.DataFrame) -> None:  # noqa: ANN001
+def _kpis(ctx: PageContext, comparison: pd.DataFrame) -> None:
     comp = comparison.set_index("event")
     has_previous = comp["count_prev"].notna().all()
 
@@ -47,7 +47,7 @@ def _kpis(ctx, comparison: pd.DataFrame) -> None:  # noqa: ANN001
         st.caption(ctx.t("review.no_previous"))
 
 
-def _show_selection(ctx, chosen: pd.DataFrame | None) -> None:  # noqa: ANN001
+def _show_selection(ctx: PageContext, chosen: pd.DataFrame | None) -> None:
     if chosen is None:
         st.caption(ctx.t("review.select_hint"))
         return
@@ -65,7 +65,7 @@ def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), ratio: tuple[str, .
     st.table(styled.format("{:.1f}", subset=list(ratio), na_rep="—"))
 
 
-def _channels(ctx, year: int) -> None:  # noqa: ANN001
+def _channels(ctx: PageContext, year: int) -> None:
     """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
     st.header(ctx.t("channels.header"))
     by_channel = metric(channels.by_channel, ctx.snapshot_id, ctx.filters, year)

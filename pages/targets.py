@@ -14,11 +14,11 @@ from analytics.metrics import targets as metrics
 from analytics.store.snapshots import current_user, list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
-from pages.context import connection, metric, page_context, snapshot_caption
+from pages.context import PageContext, connection, metric, page_context, snapshot_caption
 from pages.project_table import project_table
 
 
-def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
+def _pace_table(ctx: PageContext, progress: pd.DataFrame) -> None:
     frame = progress[progress["target"].notna()].copy()
     frame["scope"] = frame["industry"].map(lambda k: label("industry", k, ctx.lang))
     frame["measure_name"] = frame["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
@@ -42,7 +42,7 @@ def _pace_table(ctx, progress: pd.DataFrame) -> None:  # noqa: ANN001
     st.dataframe(text, hide_index=True, width="stretch", key="pace_table")
 
 
-def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
+def _editor(ctx: PageContext, year: int, targets: pd.DataFrame) -> None:
     """The analyst edits the year's targets in a grid; each saved change is logged with who and when."""
     measures = list(metrics.MEASURES)
     scopes = list(SCOPES)
@@ -76,7 +76,7 @@ def _editor(ctx, year: int, targets: pd.DataFrame) -> None:  # noqa: ANN001
             st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
 
 
-def _changes(ctx) -> None:  # noqa: ANN001
+def _changes(ctx: PageContext) -> None:
     st.header(ctx.t("targets.changes"))
     snapshots = list_snapshots(connection())
     active = snapshots[snapshots["snapshot_id"] == ctx.snapshot_id].iloc[0]

@@ -84,7 +84,7 @@ def comment_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deck(args: argparse.Namespace):  # noqa: ANN202 (a Deck; imported lazily with the story)
+def _deck(args: argparse.Namespace):
     from analytics.story.slides import build_deck
 
     con = open_existing(args.db)

@@ -102,7 +102,7 @@ def _write(frame: TextFrame, paragraphs: list[list[tuple[str, bool]]], size: flo
             set_font(run.font, size, bold, colour)
 
 
-def _place_title(shape, text: str, size: float, top: Emu, height: Emu) -> None:  # noqa: ANN001 (python-pptx shape)
+def _place_title(shape, text: str, size: float, top: Emu, height: Emu) -> None:
     shape.left, shape.top, shape.width, shape.height = MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, height
     frame = shape.text_frame
     frame.clear()
@@ -160,7 +160,7 @@ def _content_slide(prs: Presentation, deck: Deck, item: Slide, number: int) -> N
     _notes(slide, notes)
 
 
-def _notes(slide, paragraphs: list[str]) -> None:  # noqa: ANN001 (python-pptx slide)
+def _notes(slide, paragraphs: list[str]) -> None:
     if paragraphs:
         _write(slide.notes_slide.notes_text_frame, [[(p, False)] for p in paragraphs], 12)
 
@@ -184,7 +184,7 @@ def _number(value: float | None) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def _chart(slide, spec: Chart, lang: str, left: Emu, top: Emu, width: Emu, height: Emu) -> None:  # noqa: ANN001
+def _chart(slide, spec: Chart, lang: str, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
     spec, data, with_target = chart_data(spec, lang)
     unit_box = slide.shapes.add_textbox(left, top, width, Inches(0.4))
     if spec.kind != "funnel":
@@ -250,7 +250,7 @@ def _chart(slide, spec: Chart, lang: str, left: Emu, top: Emu, width: Emu, heigh
         value_axis._element.find(qn("c:crosses")).set("val", "max")
 
 
-def _style_target(series, kind: str) -> None:  # noqa: ANN001 (python-pptx series)
+def _style_target(series, kind: str) -> None:
     rgb = RGBColor.from_string(TARGET_COLOUR.lstrip("#"))
     if kind == "line":
         series.format.line.color.rgb = rgb
@@ -290,7 +290,7 @@ def table_layout(table: Table, width: Emu, size: float) -> tuple[list[list[str]]
 
 
 def _table(slide, table: Table, rows: list[list[str]], widths: list[Emu], heights: list[Emu], size: float,
-           left: Emu, top: Emu, width: Emu) -> None:  # noqa: ANN001  # fmt: skip
+           left: Emu, top: Emu, width: Emu) -> None:  # fmt: skip
     shape = slide.shapes.add_table(len(rows), len(widths), left, top, width, Emu(sum(heights)))
     grid = shape.table
     for i, w in enumerate(widths):

@@ -31,7 +31,7 @@ def deck_xlsx(deck: Deck) -> bytes:
     }
     numbers: dict[str, object] = {}
 
-    def number_format(code: str):  # noqa: ANN202 (xlsxwriter Format)
+    def number_format(code: str):
         if code not in numbers:
             numbers[code] = book.add_format({**base, "num_format": code})
         return numbers[code]
@@ -61,7 +61,7 @@ def deck_xlsx(deck: Deck) -> bytes:
     return buffer.getvalue()
 
 
-def _briefing(sheet, deck: Deck, styles: dict) -> None:  # noqa: ANN001 (xlsxwriter Worksheet)
+def _briefing(sheet, deck: Deck, styles: dict) -> None:
     sheet.set_column(0, 0, 100)
     write = _writer(sheet, styles)
     write(0, 0, deck.title, styles["title"])
@@ -79,21 +79,21 @@ def _briefing(sheet, deck: Deck, styles: dict) -> None:  # noqa: ANN001 (xlsxwri
         write(row, 0, slide.headline, styles["text"])
 
 
-def _writer(sheet, styles: dict):  # noqa: ANN001, ANN202
-    def write(row: int, col: int, value: object, fmt=None) -> None:  # noqa: ANN001
+def _writer(sheet, styles: dict):
+    def write(row: int, col: int, value: object, fmt=None) -> None:
         write_value(sheet, row, col, value, fmt, fmt or styles["text"], styles["quoted"])
 
     return write
 
 
-def _header(sheet, row: int, columns: list[str], styles: dict) -> None:  # noqa: ANN001
+def _header(sheet, row: int, columns: list[str], styles: dict) -> None:
     write = _writer(sheet, styles)
     for col, name in enumerate(columns):
         write(row, col, name, styles["header"])
     sheet.freeze_panes(row + 1, 0)
 
 
-def _widths(sheet, columns: list[str], rows: list[list[str]]) -> None:  # noqa: ANN001
+def _widths(sheet, columns: list[str], rows: list[list[str]]) -> None:
     for col, name in enumerate(columns):
         widest = max([display_width(name), *(display_width(r[col]) for r in rows if col < len(r))])
         sheet.set_column(col, col, min(max(widest + 2, 8), MAX_WIDTH))
@@ -108,7 +108,7 @@ def column_format(header: str, values: list[object]) -> str | None:
     return None
 
 
-def _table(sheet, table: Table, styles: dict, number_format) -> None:  # noqa: ANN001
+def _table(sheet, table: Table, styles: dict, number_format) -> None:
     columns = [str(c) for c in table.columns]
     _header(sheet, 0, columns, styles)
     write = _writer(sheet, styles)
@@ -130,7 +130,7 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _chart(sheet, headline: str, chart: Chart, lang: str, styles: dict, number_format) -> None:  # noqa: ANN001
+def _chart(sheet, headline: str, chart: Chart, lang: str, styles: dict, number_format) -> None:
     """Row 0: the headline; row 1: the unit; row 2: header (category, one column per series, target); data."""
     write = _writer(sheet, styles)
     write(0, 0, headline, styles["title"])

@@ -19,7 +19,7 @@ from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E
 SIZES = {"projector": (1280, 720), "laptop": (1920, 1080), "phone": (390, 844), "tall": (1600, 4200)}
 
 
-def wait_for_charts(page, minimum: int = 1, timeout_ms: int = 45_000) -> int:  # noqa: ANN001
+def wait_for_charts(page, minimum: int = 1, timeout_ms: int = 45_000) -> int:
     """Wait until Plotly has drawn at least `minimum` charts; return how many are drawn."""
     page.wait_for_function(
         f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {minimum}", timeout=timeout_ms

@@ -16,7 +16,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def app_url(tmp_path_factory: pytest.TempPathFactory):
     if not CHROMIUM.exists():
         pytest.skip(f"NO BROWSER TEST: {CHROMIUM} is not installed (make test installs Debian chromium as root)")
     # A fresh path: the app itself must seed it from the sample ledger on first start.
@@ -25,7 +25,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
+def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -33,7 +33,7 @@ def browser():  # noqa: ANN201
         chromium.close()
 
 
-def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:  # noqa: ANN001
+def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{app_url}/overview", wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=60_000)
@@ -53,7 +53,7 @@ def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:  # noqa
     ("path", "title", "charts"),
     [("review", "2023 年度回顾", 8), ("targets", "2024 年目标", 6), ("projects", "项目清单", 1)],
 )
-def test_page_renders_its_charts(app_url: str, browser, path: str, title: str, charts: int) -> None:  # noqa: ANN001
+def test_page_renders_its_charts(app_url: str, browser, path: str, title: str, charts: int) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
     page.get_by_text(title).first.wait_for(timeout=60_000)
@@ -64,7 +64,7 @@ def test_page_renders_its_charts(app_url: str, browser, path: str, title: str, c
     page.close()
 
 
-def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path: Path) -> None:
     from tests.fixtures.ledgers import title_rows_xlsx
 
     upload = tmp_path / "本周台账.xlsx"

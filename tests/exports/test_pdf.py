@@ -47,6 +47,6 @@ def test_missing_preferred_renderer_falls_back_to_the_other(monkeypatch: pytest.
     assert pdf.deck_pdf(fx.fixture_deck(), source="html") == b"%PDF from /bin/lo"
 
 
-def test_a_renderer_that_hangs_is_stopped(tmp_path) -> None:  # noqa: ANN001
+def test_a_renderer_that_hangs_is_stopped(tmp_path) -> None:
     with pytest.raises(RendererFailed, match="timed out"):
         pdf._run(["sleep", "30"], "sleep", 0.5, tmp_path)

@@ -18,7 +18,7 @@ def prs() -> Presentation:
     return Presentation(io.BytesIO(deck_pptx(fx.fixture_deck())))
 
 
-def _chart(slide):  # noqa: ANN001, ANN202
+def _chart(slide):
     charts = [shape.chart for shape in slide.shapes if shape.has_chart]
     assert len(charts) == 1
     return charts[0]

@@ -31,14 +31,14 @@ LIGHTING_SIGNED_2023 = """
 
 
 @pytest.fixture(scope="module")
-def sample(sample_db_template: Path):  # noqa: ANN201
+def sample(sample_db_template: Path):
     con = duckdb.connect(str(sample_db_template), read_only=True)
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
-def deck(sample: duckdb.DuckDBPyConnection):  # noqa: ANN201
+def deck(sample: duckdb.DuckDBPyConnection):
     return build_deck(sample, 2, EVERYTHING, 2023, 2024, "zh")
 
 
@@ -46,7 +46,7 @@ def _charts(prs: Presentation) -> list:
     return [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
 
 
-def test_pptx_holds_native_charts_with_the_databases_numbers(deck, sample) -> None:  # noqa: ANN001
+def test_pptx_holds_native_charts_with_the_databases_numbers(deck, sample) -> None:
     prs = Presentation(io.BytesIO(deck_pptx(deck)))
     assert len(prs.slides) == len(deck.slides) + 1  # a title slide, then one per slide
     charts = _charts(prs)
@@ -86,7 +86,7 @@ def _external_references(page: str) -> list[str]:
     return parser.found
 
 
-def test_html_pack_is_one_offline_file_with_the_data(deck) -> None:  # noqa: ANN001
+def test_html_pack_is_one_offline_file_with_the_data(deck) -> None:
     page = deck_html(deck).decode("utf-8")
     fetched = _external_references(page)
     assert fetched == []
@@ -94,7 +94,7 @@ def test_html_pack_is_one_offline_file_with_the_data(deck) -> None:  # noqa: ANN
     assert page.count("Plotly.newPlot") >= sum(1 for s in deck.slides if s.chart is not None)
 
 
-def test_workbook_totals_match_the_database(deck, sample) -> None:  # noqa: ANN001
+def test_workbook_totals_match_the_database(deck, sample) -> None:
     book = openpyxl.load_workbook(io.BytesIO(deck_xlsx(deck)))
     overview = book[book.sheetnames[1]]
     rows = list(overview.iter_rows(values_only=True))

@@ -32,7 +32,7 @@ def projects(as_of: str = "2023-12-31") -> pd.DataFrame:
     return frame
 
 
-def database(frame: pd.DataFrame | None = None, as_of: str = "2023-12-31", snapshot_id: int = 1, con=None):  # noqa: ANN001, ANN201
+def database(frame: pd.DataFrame | None = None, as_of: str = "2023-12-31", snapshot_id: int = 1, con=None):
     """An in-memory database (the real schema) holding `frame` (default: the eight projects) as one snapshot.
 
     Columns the frame lacks get the importer's defaults, so small hand-made frames stay small.

@@ -11,7 +11,7 @@ from analytics.metrics.filters import Filters
 from tests.metrics.fixture_projects import database, projects
 
 
-def _three_snapshots():  # noqa: ANN202
+def _three_snapshots():
     """#1 on 2023-09-30: P1–P6, P6 only signed. #2 on 2023-12-31: all eight. #3: a re-upload of #2, same date."""
     september = projects().iloc[:6].drop(columns="as_of")
     september.loc[september["project_name"] == "P6", ["stage", "landed_date"]] = ["signed", pd.NaT]

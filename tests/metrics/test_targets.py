@@ -31,7 +31,7 @@ def _progress(as_of: date, filters: Filters = ALL) -> pd.DataFrame:
     return targets.progress_of(targets.town_targets(TARGETS, filters), actual, 2023, as_of)
 
 
-def _database_with_targets():  # noqa: ANN202
+def _database_with_targets():
     con = database()
     save_targets(con, 2023, TARGETS, "测试", "file")
     return con

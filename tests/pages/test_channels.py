@@ -16,7 +16,7 @@ def _one(path: Path, sql: str, params: list) -> tuple:
         return con.execute(sql, params).fetchone()
 
 
-def _table(at, index_name: str) -> pd.DataFrame:  # noqa: ANN001
+def _table(at, index_name: str) -> pd.DataFrame:
     """The static table whose first column (its index) is named index_name."""
     return next(t.value for t in at.table if t.value.index.name == index_name)
 

@@ -65,7 +65,7 @@ def test_overview_speaks_english_on_request(sample_db: Path) -> None:
     assert "Projects in reserve" in _shown(at)
 
 
-def test_empty_database_tells_how_to_start(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_empty_database_tells_how_to_start(tmp_path: Path, monkeypatch) -> None:
     from analytics.store.connection import connect
 
     path = tmp_path / "empty.duckdb"
@@ -77,7 +77,7 @@ def test_empty_database_tells_how_to_start(tmp_path: Path, monkeypatch) -> None:
     assert len(at.metric) == 0
 
 
-def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> None:
     from analytics.store.connection import connect
 
     path = tmp_path / "empty.duckdb"

@@ -20,7 +20,7 @@ def _signed_in(path: Path, year: int, industry: str | None = None) -> int:
         return con.execute(sql, params).fetchone()[0]
 
 
-def _metrics(at) -> dict[str, tuple[str, str | None]]:  # noqa: ANN001
+def _metrics(at) -> dict[str, tuple[str, str | None]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
 
 

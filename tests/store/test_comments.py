@@ -10,7 +10,7 @@ from analytics.store.comments import MAX_TEXT, CommentRefused, add_comment, comm
 from analytics.store.connection import connect
 
 
-def test_comments_are_kept_as_typed_newest_first(tmp_path) -> None:  # noqa: ANN001
+def test_comments_are_kept_as_typed_newest_first(tmp_path) -> None:
     con = connect(tmp_path / "c.duckdb")
     add_comment(con, "k1", "甲项目", "自然资源分局", "李明", "  <b>用地</b> =1+1  ", date(2024, 1, 2))
     add_comment(con, "k1", "甲项目", "住建局", "王芳", "已办结", date(2024, 1, 5))
@@ -29,7 +29,7 @@ def test_comments_are_kept_as_typed_newest_first(tmp_path) -> None:  # noqa: ANN
         ("部门", "李明", "x" * (MAX_TEXT + 1), "comment.too_long"),
     ],
 )
-def test_empty_or_overlong_comments_are_refused(tmp_path, department: str, author: str, text: str, code: str) -> None:  # noqa: ANN001
+def test_empty_or_overlong_comments_are_refused(tmp_path, department: str, author: str, text: str, code: str) -> None:
     con = connect(tmp_path / "c.duckdb")
     with pytest.raises(CommentRefused) as refused:
         add_comment(con, "k1", "甲项目", department, author, text)

@@ -25,18 +25,18 @@ from analytics.store.snapshots import (
 from tests.fixtures.ledgers import multi_sheet_xlsx, title_rows_xlsx
 
 
-def _count(con, table: str) -> int:  # noqa: ANN001
+def _count(con, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 @pytest.fixture
-def con(tmp_path: Path):  # noqa: ANN201
+def con(tmp_path: Path):
     connection = connect(tmp_path / "t.duckdb")
     yield connection
     connection.close()
 
 
-def test_import_keeps_source_sheet_and_row(con) -> None:  # noqa: ANN001
+def test_import_keeps_source_sheet_and_row(con) -> None:
     outcome = import_bytes(con, title_rows_xlsx(), "台账.xlsx")
     rows = con.execute(
         "SELECT project_name, source_sheet, source_row FROM projects WHERE snapshot_id = ? ORDER BY source_row",
@@ -48,7 +48,7 @@ def test_import_keeps_source_sheet_and_row(con) -> None:  # noqa: ANN001
     assert outcome.as_of == date(2023, 12, 31)
 
 
-def test_identical_bytes_make_no_second_snapshot(con) -> None:  # noqa: ANN001
+def test_identical_bytes_make_no_second_snapshot(con) -> None:
     data = title_rows_xlsx()  # built once: openpyxl stamps the save time into every file it writes
     first = import_bytes(con, data, "a.xlsx")
     again = import_bytes(con, data, "renamed.xlsx")
@@ -57,11 +57,11 @@ def test_identical_bytes_make_no_second_snapshot(con) -> None:  # noqa: ANN001
     assert _count(con, "projects") == 5
 
 
-def test_failure_mid_import_leaves_database_exactly_as_before(con, monkeypatch) -> None:  # noqa: ANN001
+def test_failure_mid_import_leaves_database_exactly_as_before(con, monkeypatch) -> None:
     import_bytes(con, multi_sheet_xlsx(), "first.xlsx")
     before = {t: _count(con, t) for t in ("snapshots", "projects", "originals")}
 
-    def broken_register(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken_register(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(type(con), "register", broken_register, raising=False)
@@ -71,7 +71,7 @@ def test_failure_mid_import_leaves_database_exactly_as_before(con, monkeypatch) 
     assert {t: _count(con, t) for t in before} == before
 
 
-def test_newest_as_of_is_active_until_an_analyst_chooses(con) -> None:  # noqa: ANN001
+def test_newest_as_of_is_active_until_an_analyst_chooses(con) -> None:
     late = import_bytes(con, title_rows_xlsx(), "a.xlsx", as_of=date(2024, 1, 9)).snapshot_id
     early = import_bytes(con, multi_sheet_xlsx(), "b.xlsx", as_of=date(2023, 6, 30)).snapshot_id
     assert active_snapshot_id(con) == late  # newest as_of, not newest upload
@@ -84,7 +84,7 @@ def test_newest_as_of_is_active_until_an_analyst_chooses(con) -> None:  # noqa: 
         set_active_snapshot(con, 99)
 
 
-def test_original_bytes_come_back_unchanged(con) -> None:  # noqa: ANN001
+def test_original_bytes_come_back_unchanged(con) -> None:
     data = title_rows_xlsx()
     sid = import_bytes(con, data, "原件.xlsx").snapshot_id
     assert original_file(con, sid) == ("原件.xlsx", data)
@@ -127,7 +127,7 @@ def test_project_identity_ignores_script_width_and_spacing() -> None:
 
 def test_a_previewed_ledger_is_stored_without_reading_the_upload_again(
     con,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = title_rows_xlsx()
     ledger = read_ledger(data, "台账.xlsx")
@@ -141,7 +141,7 @@ def test_a_previewed_ledger_is_stored_without_reading_the_upload_again(
     assert _count(con, "projects") == 5
 
 
-def test_the_stored_report_keeps_codes_and_params(con) -> None:  # noqa: ANN001
+def test_the_stored_report_keeps_codes_and_params(con) -> None:
     outcome = import_bytes(con, title_rows_xlsx(), "台账.xlsx")
     stored = con.execute("SELECT issues FROM snapshots WHERE snapshot_id = ?", [outcome.snapshot_id]).fetchone()[0]
     records = json.loads(stored)
