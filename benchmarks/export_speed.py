@@ -1,13 +1,14 @@
 """How long each export of a meeting deck takes: `python benchmarks/export_speed.py [--db DB] [--repeat N]`.
 
-Uses the fixture deck (every chart kind, a table, notes) until analytics/story/slides.py builds real decks.
-Renderers that are not installed are reported, not timed.
+Builds the real meeting deck of a database (default: a fresh copy seeded from the sample ledgers), times the
+build itself, then each export. Renderers that are not installed are reported, not timed.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +21,28 @@ from analytics.exports.pdf import deck_pdf  # noqa: E402
 from analytics.exports.png import chart_png  # noqa: E402
 from analytics.exports.pptx import deck_pptx  # noqa: E402
 from analytics.exports.xlsx import deck_xlsx  # noqa: E402
-from tests.fixtures.deck import fixture_deck  # noqa: E402
+from analytics.metrics.filters import EVERYTHING  # noqa: E402
+from analytics.store.connection import connect  # noqa: E402
+from analytics.store.seed import ensure_seeded  # noqa: E402
+from analytics.store.snapshots import active_snapshot_id, snapshot_info  # noqa: E402
+from analytics.story.numbers import default_years  # noqa: E402
+from analytics.story.slides import build_deck  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="runs per export; the best is shown")
+    parser.add_argument("--db", help="database to build the deck from (default: the sample, seeded afresh)")
     args = parser.parse_args()
-    deck = fixture_deck()
+    db = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "sample.duckdb"
+    if not args.db:
+        ensure_seeded(db)
+    con = connect(db)
+    snapshot = active_snapshot_id(con)
+    year, target_year = default_years(snapshot_info(con, snapshot)["as_of"])
+    started = time.perf_counter()
+    deck = build_deck(con, snapshot, EVERYTHING, year, target_year, "zh")
+    print(f"build the deck from the database: {time.perf_counter() - started:.2f} s")
     charts = [s.chart for s in deck.slides if s.chart is not None]
     exports: dict[str, Callable[[], bytes]] = {
         "pptx": lambda: deck_pptx(deck),

@@ -7,15 +7,19 @@ Text from spreadsheets or people is escaped before it reaches the page: it is al
 from __future__ import annotations
 
 import html
+import time
 
 import pandas as pd
 import streamlit as st
 
 from analytics.charts.deck import figure
+from analytics.exports import FORMATS, MIME, render
+from analytics.exports.errors import RendererFailed, RendererMissing
 from analytics.metrics.filters import Filters
 from analytics.story.model import Deck, Slide
 from analytics.story.numbers import default_years
 from analytics.story.slides import build_deck
+from pages.comments import comment_form, comment_list
 from pages.context import connection, page_context, snapshot_caption
 
 # Projector styling: Streamlit's header, toolbar and sidebar out of the way, large type, high contrast.
@@ -131,6 +135,56 @@ def _slide(deck: Deck, slide: Slide, index: int) -> None:
         _bullets(slide)
 
 
+def _key_project_of(slide: Slide) -> tuple[str, str] | None:
+    """(project_key, name) of a key-project slide (slides are built from risks.key_projects, in order)."""
+    number = int(slide.key.split("-")[1]) - 1
+    keys = _key_projects(ctx.snapshot_id, ctx.industries)
+    return keys[number] if number < len(keys) else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _key_projects(snapshot_id: int, industries: tuple[str, ...]) -> list[tuple[str, str]]:
+    from analytics.metrics.risks import key_projects
+
+    keys = key_projects(connection(), snapshot_id, Filters(industries))
+    return list(zip(keys["project_key"], keys["project_name"], strict=True))
+
+
+def _exports(deck: Deck, slide: Slide) -> None:
+    """One menu for every file the chair circulates; the file is made on demand, with its progress shown."""
+    choices = [*FORMATS, "png"]
+    picked = st.menu_button(
+        ctx.t("meeting.export"), choices, format_func=lambda f: ctx.t(f"meeting.format.{f}"), icon=":material/download:",
+        key="export_menu",
+    )  # fmt: skip
+    if picked is not None:
+        name = ctx.t(f"meeting.format.{picked}")
+        started = time.perf_counter()
+        with st.status(ctx.t("meeting.export_making", format=name), expanded=False) as progress:
+            try:
+                if picked == "png":
+                    if slide.chart is None:
+                        raise RendererMissing("meeting.no_chart")
+                    from analytics.exports.png import chart_png
+
+                    data, mime = chart_png(slide.chart, deck.lang, title=slide.headline), "image/png"
+                else:
+                    data, mime = render(deck, picked), MIME[picked]
+            except (RendererMissing, RendererFailed) as refused:
+                progress.update(label=refused.message(ctx.lang), state="error")
+                return
+            seconds = time.perf_counter() - started
+            progress.update(label=ctx.t("meeting.export_ready", format=name, seconds=seconds), state="complete")
+        stem = ctx.t("meeting.file_stem") + f"-{deck.as_of:%Y%m%d}" + (f"-{slide.key}" if picked == "png" else "")
+        st.session_state["export_file"] = (f"{stem}.{picked}", data, mime)
+    if "export_file" in st.session_state:
+        file_name, data, mime = st.session_state["export_file"]
+        st.download_button(
+            ctx.t("meeting.export_download", file=file_name), data, file_name=file_name, mime=mime,
+            key="export_download", type="primary", icon=":material/download:",
+        )  # fmt: skip
+
+
 ctx = page_context(with_sidebar=False)
 st.html(_PROJECTOR_CSS)
 if ctx.snapshot_id is None:
@@ -148,6 +202,15 @@ wanted = st.query_params.get("slide", keys[0])
 index = keys.index(wanted) if wanted in keys else 0
 _controls(deck, index)
 _slide(deck, deck.slides[index], index)
+
+if deck.slides[index].section == "key_project":
+    project = _key_project_of(deck.slides[index])
+    if project is not None:
+        with st.expander(ctx.t("comments.add_title")):
+            comment_list(ctx, project[0], key="slide_comments")
+            comment_form(ctx, project[0], project[1], key="slide_comments")
+
+_exports(deck, deck.slides[index])
 
 with st.expander(ctx.t("meeting.briefing")):
     # st.code gives the copy button; the text wraps so a paragraph stays readable.

@@ -16,6 +16,7 @@ from analytics.metrics.projects import ProjectFilter, filter_projects, options
 from analytics.metrics.reserve import SIZE_BANDS
 from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
+from pages.comments import comment_section
 from pages.context import PageContext, connection, page_context, plain, snapshot_caption, snapshot_projects
 from pages.project_table import display_frame, styled
 
@@ -111,6 +112,7 @@ def _detail(ctx: PageContext, project: pd.Series) -> None:
     table["stage"] = table["stage"].map(lambda k: label("stage", k, ctx.lang) if isinstance(k, str) else "—")
     table["investment_wan"] = table["investment_wan"].map(wan)
     st.dataframe(table.rename(columns=lambda c: ctx.t(f"projects.history.{c}")), hide_index=True, width="stretch")
+    comment_section(ctx, project["project_key"], project["project_name"], key="project_comments")
 
 
 def _sync_project_to_url() -> None:

@@ -41,7 +41,8 @@ def shoot(url: str, out: Path, paths: list[str], sizes: dict[str, tuple[int, int
                     wait_for_charts(page, charts)
                 else:
                     page.wait_for_timeout(3000)
-                target = out / f"{path.replace('/', '_').replace('?', '_') or 'home'}-{size_name}.png"
+                stem = path.replace("/", "_").replace("?", "_")[:80] or "home"  # long query strings stay legal names
+                target = out / f"{stem}-{size_name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 written.append(target)
             page.close()
