@@ -32,6 +32,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"命令参数有误：{message}（用 {self.prog} --help 查看用法）\n")
 
 
+def _meeting_options(p: argparse.ArgumentParser) -> None:
+    """The years, database, snapshot and language that `brief` and `export` share."""
+    p.add_argument("--year", type=year_arg, help="the year reviewed; default: as on the review page")
+    p.add_argument("--target-year", type=year_arg, help="default: the year after --year")
+    p.add_argument("--db")
+    p.add_argument("--snapshot", type=int)
+    p.add_argument("--lang", choices=LANGUAGES, default="zh")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="python -m analytics", description="招商项目看板 command line")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -68,21 +77,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run="reports:projects")
 
     p = sub.add_parser("brief", help="the written briefing (汇报材料) for the meeting")
-    p.add_argument("--year", type=year_arg, help="the year reviewed; default: as on the review page")
-    p.add_argument("--target-year", type=year_arg, help="default: the year after --year")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--lang", choices=LANGUAGES, default="zh")
+    _meeting_options(p)
     p.set_defaults(run="meeting:brief")
 
     p = sub.add_parser("export", help="the meeting deck as one file: pptx, html, xlsx or pdf")
     p.add_argument("--format", choices=("pptx", "html", "xlsx", "pdf"), required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--year", type=year_arg, help="the year reviewed; default: as on the review page")
-    p.add_argument("--target-year", type=year_arg, help="default: the year after --year")
-    p.add_argument("--db")
-    p.add_argument("--snapshot", type=int)
-    p.add_argument("--lang", choices=LANGUAGES, default="zh")
+    _meeting_options(p)
     p.set_defaults(run="meeting:export")
 
     comment = sub.add_parser("comment", help="department comments on projects").add_subparsers(

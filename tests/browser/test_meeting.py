@@ -9,29 +9,10 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
-
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HEADLINE = ".deck-headline"
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"NO BROWSER TEST: {CHROMIUM} is not installed (make test installs Debian chromium as root)")
-    with running_app(tmp_path_factory.mktemp("meeting") / "reserves.duckdb") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _headline(page) -> str:  # noqa: ANN001

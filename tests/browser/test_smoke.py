@@ -8,29 +8,10 @@ import pytest
 
 from analytics.ingest.ledger import read_ledger
 from analytics.store.seed import SAMPLE_LEDGER
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"NO BROWSER TEST: {CHROMIUM} is not installed (make test installs Debian chromium as root)")
-    # A fresh path: the app itself must seed it from the sample ledger on first start.
-    with running_app(tmp_path_factory.mktemp("browser") / "reserves.duckdb") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_overview_renders_kpis_and_chart(app_url: str, browser) -> None:
