@@ -12,6 +12,7 @@ from analytics.i18n import label
 from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
+from analytics.ingest.sandbox import run_limited
 from analytics.store.connection import archive_dir, database_path
 from analytics.store.imports import import_ledger, resolve_as_of
 from analytics.store.snapshots import (
@@ -35,7 +36,7 @@ def _read(data: bytes, name: str, overrides: dict[str, str]) -> LedgerRead | Imp
     key = ("ledger", hashlib.sha256(data).hexdigest(), tuple(sorted(overrides.items())))
     if key not in st.session_state:
         try:
-            st.session_state[key] = read_ledger(data, name, overrides=overrides or None)
+            st.session_state[key] = run_limited(read_ledger, data, name, file_name=name, overrides=overrides or None)
         except ImportRejected as exc:
             st.session_state[key] = exc
     return st.session_state[key]

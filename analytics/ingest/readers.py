@@ -16,6 +16,7 @@ import python_calamine
 from charset_normalizer import from_bytes
 
 from analytics.ingest.errors import ImportRejected, Issue
+from analytics.ingest.limits import check_declared, check_width, cut_long_text, formulas_without_values
 
 Cell = object
 # A sheet of formatted but empty rows ends the grid here; a real ledger never has that many blanks in a row.
@@ -75,8 +76,8 @@ def _read_sheet(sheet: python_calamine.CalamineSheet) -> tuple[list[list[Cell]],
     return rows, skipped + trimmed
 
 
-def _sheet_part_sizes(data: bytes) -> dict[str, int]:
-    """Inflated size of each .xlsx worksheet part by sheet name (declared sizes only, nothing inflated)."""
+def _sheet_parts(data: bytes) -> dict[str, zipfile.ZipInfo]:
+    """Each .xlsx worksheet's part by sheet name (from the workbook's relationships; nothing inflated)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -89,12 +90,12 @@ def _sheet_part_sizes(data: bytes) -> dict[str, int]:
         if rid and target:
             path = target.group(1)
             targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else posixpath.join("xl", path)
-    sizes = {info.filename: info.file_size for info in archive.infolist()}
+    parts = {info.filename: info for info in archive.infolist()}
     out = {}
     for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
         name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
-        if name and rid and targets.get(rid.group(1)) in sizes:
-            out[_xml_unescape(name.group(1))] = sizes[targets[rid.group(1)]]
+        if name and rid and targets.get(rid.group(1)) in parts:
+            out[_xml_unescape(name.group(1))] = parts[targets[rid.group(1)]]
     return out
 
 
@@ -109,14 +110,17 @@ def _xml_unescape(text: str) -> str:
 
 
 def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
-    """Read every sheet of an .xlsx/.xlsm/.xls/.ods workbook."""
+    """Read every sheet of an .xlsx/.xlsm/.xls/.ods workbook (absurd shapes refused before reading)."""
+    if data.startswith(b"PK"):
+        check_declared(data, file_name)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise ImportRejected("password_protected", file_name) from None
     except Exception as exc:  # calamine raises several types for damaged files
         raise ImportRejected("unreadable_workbook", file_name, params={"detail": str(exc)}) from None
-    part_sizes = _sheet_part_sizes(data) if data.startswith(b"PK") else {}
+    parts = _sheet_parts(data) if data.startswith(b"PK") else {}
+    formula_notes = formulas_without_values(data, {posixpath.basename(p.filename): n for n, p in parts.items()})
     grids = []
     with book:
         for meta in book.sheets_metadata:
@@ -130,8 +134,11 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
                 raise ImportRejected(
                     "unreadable_sheet", file_name, sheet=meta.name, params={"detail": str(exc)}
                 ) from None
+            check_width(rows, file_name, meta.name)
             grid = SheetGrid(meta.name, rows, list(merged))
-            part = part_sizes.get(meta.name, 0)
+            grid.notes += cut_long_text(rows, meta.name)
+            grid.notes += [i for i in formula_notes if i.sheet == meta.name]
+            part = parts[meta.name].file_size if meta.name in parts else 0
             if skipped > MAX_BLANK_RUN:
                 grid.notes.append(Issue("blank_tail_ignored", meta.name, None, None, "warning", {"rows": skipped}))
             elif part > _BLOATED_SHEET_BYTES and part > 20_000 * max(len(rows), 1):
@@ -198,4 +205,5 @@ def text_grid(text: str, file_name: str) -> SheetGrid:
     rows: list[list[Cell]] = [[c if c.strip() else None for c in row] for row in reader]
     rows, _ = _trim_blank_tail(rows)
     name = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
-    return SheetGrid(name, rows)
+    check_width(rows, file_name, name)
+    return SheetGrid(name, rows, notes=cut_long_text(rows, name))

@@ -11,6 +11,7 @@ import duckdb
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.ledger import LedgerRead, read_grids, read_ledger
+from analytics.ingest.sandbox import run_limited
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
 from analytics.ingest.targets import read_targets
 from analytics.store.snapshots import (
@@ -70,7 +71,7 @@ def import_bytes(
     stored = _already_stored(con, data, as_of)
     if stored is not None:
         return stored  # not read again: the report says which snapshot holds it
-    ledger = read_ledger(data, file_name, overrides=overrides, max_bytes=max_bytes)
+    ledger = run_limited(read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes)
     return import_ledger(con, ledger, data, as_of, who, overrides, archive)
 
 

@@ -1,0 +1,140 @@
+"""Shapes no ledger has, refused before a reader spends memory or minutes on them.
+
+A workbook declares each sheet's used range (`<dimension ref="A1:XFD1048576"/>`) at the top of the sheet's XML;
+readers size their grid from it, so one stray cell at XFD1048576 would ask for hundreds of gigabytes. These
+checks read that declaration (a few kilobytes of each sheet) and the parsed grid's width, and refuse in one
+sentence. Real ledgers have a few dozen columns and at most tens of thousands of rows.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+from analytics.ingest.errors import ImportRejected, Issue
+
+MAX_COLUMNS = 1_000
+"""Columns a sheet may use (Excel allows 16,384; a ledger has a few dozen)."""
+MAX_DECLARED_CELLS = 20_000_000
+"""Cells a sheet's declared range may span (rows × columns): about 1,000,000 rows of 20 columns."""
+MAX_TEXT = 32_767
+"""Characters in one cell, Excel's own limit; longer text (only CSV can hold it) is cut, with a warning."""
+_HEAD_BYTES = 4096
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def declared_shapes(data: bytes) -> dict[str, tuple[int, int]]:
+    """(rows, columns) each .xlsx worksheet part declares, by part name; only each part's first bytes are read."""
+    shapes: dict[str, tuple[int, int]] = {}
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return shapes
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        try:
+            with archive.open(info) as part:
+                head = part.read(_HEAD_BYTES)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            continue  # a damaged part is the reader's to report
+        found = _DIMENSION.search(head)
+        if not found or not found.group(3):
+            continue
+        first_col, first_row = _column_number(found.group(1) or b"A"), int(found.group(2) or 1)
+        last_col, last_row = _column_number(found.group(3)), int(found.group(4))
+        shapes[posixpath.basename(info.filename)] = (last_row - first_row + 1, last_col - first_col + 1)
+    return shapes
+
+
+def check_declared(data: bytes, file_name: str) -> None:
+    """Refuse a workbook whose declared used range is absurd (too wide, or too many cells to hold)."""
+    for part, (rows, columns) in declared_shapes(data).items():
+        if columns > MAX_COLUMNS or rows * columns > MAX_DECLARED_CELLS:
+            raise ImportRejected(
+                "sheet_too_large",
+                file_name,
+                params={"part": part, "rows": rows, "columns": columns, "max_columns": MAX_COLUMNS},
+            )
+
+
+def check_width(rows: list[list[object]], file_name: str, sheet: str) -> None:
+    """Refuse a parsed sheet with more used columns than a ledger could have."""
+    widest = max((len(r) for r in rows), default=0)
+    if widest > MAX_COLUMNS:
+        raise ImportRejected(
+            "too_many_columns", file_name, sheet=sheet, params={"columns": widest, "max_columns": MAX_COLUMNS}
+        )
+
+
+def cut_long_text(rows: list[list[object]], sheet: str) -> list[Issue]:
+    """Cut text cells longer than MAX_TEXT in place; one warning per cut cell (sheet, row, column letter)."""
+    issues = []
+    for r, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > MAX_TEXT:
+                row[c] = cell[:MAX_TEXT]
+                issues.append(
+                    Issue("text_cut", sheet, r, _letters(c), "warning", {"length": len(cell), "kept": MAX_TEXT})
+                )
+    return issues
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_MAX_FORMULA_SCAN = 64 * 1024 * 1024
+
+
+def formulas_without_values(data: bytes, sheet_parts: dict[str, str]) -> list[Issue]:
+    """Formula cells of an .xlsx that carry no stored result (the reader sees them empty): one warning each.
+
+    `sheet_parts` maps a worksheet part's file name to the sheet's name. Parts larger than 64 MB unpacked are
+    not scanned (the bloated-sheet note covers them).
+    """
+    issues: list[Issue] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return issues
+    for info in archive.infolist():
+        sheet = sheet_parts.get(posixpath.basename(info.filename))
+        if sheet is None or info.file_size > _MAX_FORMULA_SCAN or not info.filename.startswith("xl/worksheets/"):
+            continue
+        try:
+            xml = archive.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            continue
+        if b"<f" not in xml:
+            continue
+        for cell in _CELL.finditer(xml):
+            body = cell.group(2) or b""
+            if b"<f" not in body or re.search(rb"<v>[^<]+</v>", body):
+                continue
+            ref = _REF.search(cell.group(1))
+            if ref:
+                formula = re.search(rb"<f[^>]*>(.*?)</f>", body, re.S)
+                text = formula.group(1).decode("utf-8", "replace")[:80] if formula else ""
+                issues.append(
+                    Issue("formula_without_value", sheet, int(ref.group(2)), ref.group(1).decode(), "warning",
+                          {"formula": text})
+                )  # fmt: skip
+    return issues

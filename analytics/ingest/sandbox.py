@@ -1,0 +1,80 @@
+"""Read an upload in a child process with a memory and time limit, so no file can take the server down.
+
+A reader that runs away (a native allocation of hundreds of gigabytes, an endless loop) ends only the child;
+the caller gets ImportRejected("too_demanding") in one sentence. The child is forked, so it starts with the
+libraries already loaded (no import cost) and shares the parent's memory until it writes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable
+from typing import TypeVar
+
+from analytics.ingest.errors import ImportRejected
+
+T = TypeVar("T")
+
+MEMORY_BYTES = 1024 * 1024 * 1024
+"""Memory a read may add to the process it was forked from (address space, so a runaway allocation fails)."""
+SECONDS = 30.0
+"""Time a read may take; a 100,000-row ledger reads in about 4 s."""
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (the child's limit is set above it)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -> None:  # noqa: ANN001
+    limit = _address_space() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        send.send(("ok", fn(*args, **kwargs)))
+    except ImportRejected as refused:
+        send.send(("rejected", refused.record()))
+    except MemoryError:
+        send.send(("limit", None))
+    except BaseException as exc:  # reported by the parent as one sentence; the type helps a maintainer
+        send.send(("error", type(exc).__name__))
+    finally:
+        send.close()
+
+
+def run_limited(
+    fn: Callable[..., T], *args: object, file_name: str, memory: int = MEMORY_BYTES, seconds: float = SECONDS,
+    **kwargs: object,
+) -> T:  # fmt: skip
+    """fn(*args, **kwargs) in a forked child under the limits; its ImportRejected is raised here unchanged."""
+    if not hasattr(os, "fork") or os.environ.get("RESERVES_NO_SANDBOX"):
+        return fn(*args, **kwargs)  # no fork on this platform (or switched off for profiling): read in-process
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, fn, args, kwargs, memory), daemon=True)
+    child.start()
+    send.close()
+    outcome = None
+    if receive.poll(seconds):
+        try:
+            outcome = receive.recv()
+        except (EOFError, OSError):
+            outcome = None  # the child died before it could answer (killed by the limit)
+    child.join(timeout=1)
+    if child.is_alive():
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+    receive.close()
+    if outcome is None or outcome[0] == "limit":
+        raise ImportRejected(
+            "too_demanding", file_name, params={"seconds": int(seconds), "memory_mb": memory // (1024 * 1024)}
+        )
+    kind, value = outcome
+    if kind == "ok":
+        return value
+    if kind == "rejected":
+        raise ImportRejected.from_record(value)
+    raise ImportRejected("unreadable_workbook", file_name, params={"detail": value})

@@ -1,0 +1,142 @@
+"""Hostile shapes are refused before reading, formulas without results are reported, and a runaway read ends
+only the child it runs in."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.ingest.errors import ImportRejected
+from analytics.ingest.ledger import LedgerRead, read_ledger
+from analytics.ingest.limits import MAX_TEXT, declared_shapes
+from analytics.ingest.sandbox import run_limited
+from analytics.store.seed import SAMPLE_LEDGER
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _workbook(stray: str | None = None, rows: list[list[object]] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows or [["项目名称", "计划总投资（万元）", "项目进度"], ["甲项目", 100, "签约"]]:
+        sheet.append(row)
+    if stray:
+        sheet[stray] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("stray", "rows", "columns"), [("XFD1048576", 1048576, 16384), ("XFD5000", 5000, 16384)])
+def test_a_stray_far_cell_is_refused_from_the_declared_range(stray: str, rows: int, columns: int) -> None:
+    data = _workbook(stray)
+    assert list(declared_shapes(data).values()) == [(rows, columns)]
+    started = time.monotonic()
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger(data, "台账.xlsx")
+    assert refused.value.code == "sheet_too_large"
+    assert time.monotonic() - started < 5  # a guard against a hang, far above the real figure
+    assert "1000" in refused.value.sentence() and "16384" in refused.value.sentence()
+
+
+def test_a_csv_wider_than_any_ledger_is_refused() -> None:
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger(("项目名称," * 5000 + "\n").encode(), "宽表.csv")
+    assert refused.value.code == "too_many_columns"
+
+
+def test_formulas_without_a_saved_result_are_reported_per_cell() -> None:
+    data = _workbook(
+        rows=[["项目名称", "计划总投资（万元）", "项目进度"], ["甲项目", "=2*5000", "签约"], ["乙项目", 300, "签约"]]
+    )
+    result = read_ledger(data, "公式.xlsx")
+    [issue] = [i for i in result.issues if i.code == "formula_without_value"]
+    assert (issue.row, issue.column, issue.params["formula"]) == (2, "B", "2*5000")
+    amounts = result.projects.set_index("project_name")["investment_wan"]
+    assert amounts.isna()["甲项目"] and amounts["乙项目"] == 300  # left empty on purpose, and said so
+
+
+def test_overlong_text_is_cut_with_a_warning() -> None:
+    text = "长" * (MAX_TEXT + 10)
+    result = read_ledger(f"项目名称,计划总投资,备注\n甲项目,100,{text}\n".encode(), "长.csv")
+    [issue] = [i for i in result.issues if i.code == "text_cut"]
+    assert (issue.row, issue.column, issue.params["length"]) == (2, "C", MAX_TEXT + 10)
+
+
+def _allocate_forever() -> bytes:
+    return bytes(8 * 1024 * 1024 * 1024)  # 8 GB: more than the child may have
+
+
+def _sleep() -> None:
+    time.sleep(30)
+
+
+def _abort() -> None:
+    os.abort()  # what a native reader does when its allocation fails
+
+
+def _refuse() -> None:
+    raise ImportRejected("no_sheets", "x.xlsx", sheet="台账", params={})
+
+
+@pytest.mark.parametrize("runaway", [_allocate_forever, _abort])
+def test_a_runaway_read_ends_only_its_child(runaway) -> None:  # noqa: ANN001
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(runaway, file_name="坏.xlsx", memory=256 * 1024 * 1024, seconds=20)
+    assert refused.value.code == "too_demanding"
+
+
+def test_a_read_past_its_time_is_stopped() -> None:
+    started = time.monotonic()
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(_sleep, file_name="慢.xlsx", seconds=1)
+    assert refused.value.code == "too_demanding" and time.monotonic() - started < 10
+
+
+def test_a_refusal_in_the_child_arrives_unchanged() -> None:
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(_refuse, file_name="x.xlsx")
+    assert (refused.value.code, refused.value.sheet) == ("no_sheets", "台账")
+
+
+def test_the_cli_refuses_a_hostile_file_and_leaves_no_database(tmp_path: Path) -> None:
+    path = tmp_path / "xfd.xlsx"
+    path.write_bytes(_workbook("XFD1048576"))
+    db = tmp_path / "new.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db)], cwd=REPO, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and not db.exists()
+
+
+SAMPLE = SAMPLE_LEDGER.read_bytes()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cut=st.integers(min_value=0, max_value=len(SAMPLE)),
+    flips=st.lists(st.tuples(st.integers(0, len(SAMPLE) - 1), st.integers(1, 255)), max_size=8),
+)
+def test_mutated_workbooks_are_read_or_refused_never_crash(cut: int, flips: list[tuple[int, int]]) -> None:
+    """Truncations and bit flips of a real workbook: a result or one refusal, within the limits, nothing else."""
+    data = bytearray(SAMPLE[: max(cut, 1)])
+    for position, mask in flips:
+        if position < len(data):
+            data[position] ^= mask
+    try:
+        outcome = run_limited(read_ledger, bytes(data), "台账.xlsx", file_name="台账.xlsx", seconds=20)
+    except ImportRejected as refused:
+        assert refused.sentence() and "Error" not in refused.sentence()
+    else:
+        assert isinstance(outcome, LedgerRead)
