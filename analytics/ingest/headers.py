@@ -106,14 +106,17 @@ def _labels(grid: SheetGrid, first: int, n_rows: int, width: int) -> list[_Label
 
 
 def _match(vocab: Vocabulary, text: str) -> str | None:
-    return vocab.header_to_field.get(header_key(text).upper()) if text else None
+    return vocab.header_field(text) if text else None
 
 
 def _field_of(vocab: Vocabulary, label: _Label) -> str | None:
-    """The field a column's label means: its lowest named part, else a stage under a date group."""
+    """The field a column's label means: its lowest named part (or its group's, when that part only says
+    "name": 单位名称 under 挂钩责任单位), else a stage under a date group."""
     named = label.named
     if not named:
         return None
+    if len(named) >= 2 and header_key(named[-1]) in vocab.generic_sub_labels:
+        return _match(vocab, named[-2])
     found = _match(vocab, named[-1])
     if found or len(named) < 2:
         return found
@@ -189,6 +192,8 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
         return None
     first = best[3]
     n_rows = 1 if best[2] == -1 else 2
+    if n_rows == 1 and _sub_header_below(grid, vocab, first, width):
+        n_rows = 2
     columns = [
         Column(index, label.shown, _field_of(vocab, label), _unit_of(label))
         for index, label in enumerate(_labels(grid, first, n_rows, width))
@@ -201,6 +206,26 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
     header.title_unit_wan = title_unit(header.title_lines)
     header.title_as_of = next(filter(None, map(parse_as_of, header.title_lines)), None)
     return header
+
+
+def _sub_header_below(grid: SheetGrid, vocab: Vocabulary, first: int, width: int) -> bool:
+    """Whether the row under a one-row header holds its sub-headers (业主名称 | 负责人 under 项目业主单位):
+    texts only, none under the name column, and each under a header cell that spreads over several
+    columns or is blank, or beside header cells merged down into it."""
+    if first + 1 >= len(grid.rows):
+        return False
+    below = [grid.rows[first + 1][c] if c < len(grid.rows[first + 1]) else None for c in range(width)]
+    filled = [c for c, v in enumerate(below) if _text(v)]
+    if not filled or any(not isinstance(below[c], str) for c in filled):
+        return False
+    top = _row_texts(grid, first, width)
+    if any(_match(vocab, top[c]) == "project_name" for c in filled):
+        return False
+    raw_top = [_text(c) for c in grid.rows[first][:width]] + [""] * width
+    spread = {c for (r0, c0), (r1, c1) in grid.merged if r0 <= first <= r1 and c1 > c0 for c in range(c0, c1 + 1)}
+    merged_down = any(r0 == first and r1 > first for (r0, _), (r1, _) in grid.merged)
+    under_group = all(c in spread or not raw_top[c] for c in filled)
+    return under_group and (merged_down or any(not raw_top[c] for c in filled))
 
 
 def title_unit(lines: list[str]) -> float | None:

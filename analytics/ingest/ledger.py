@@ -12,15 +12,18 @@ import pandas as pd
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.fields import SheetContext
-from analytics.ingest.headers import Header, find_header, parse_as_of
-from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
+from analytics.ingest.headers import SCAN_ROWS, Column, Header, find_header, parse_as_of
+from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, column_letter, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
 from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, vocabulary
 
+_NUMERIC = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?")
 _SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
 # Sheet names that say nothing about their projects (so cannot stand in for an industry).
-_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表)?\d*$|台账|汇总|项目|储备|总表|明细|清单", re.IGNORECASE)
+_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表)?\d*$|^按|台账|汇总|项目|储备|总表|明细|清单", re.IGNORECASE)
+# A one-project form has a handful of label rows; a list this long is a list whatever its names say.
+_FORM_MAX_ROWS = 100
 
 
 @dataclass
@@ -31,6 +34,7 @@ class SheetPlan:
     header: Header | None
     role: str  # "ledger", "targets", "skipped"
     reason: str = ""  # why a sheet is skipped: the catalogue entry sheet_reason.<reason> says it in words
+    notes: list[Issue] = field(default_factory=list)  # how the header was read (columns mapped, a guessed one)
 
 
 @dataclass
@@ -125,7 +129,9 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
             continue
         header = find_header(grid, vocab)
         if header is None:
-            plans.append(SheetPlan(grid, None, "skipped", "no_header"))
+            plans.append(
+                SheetPlan(grid, None, "skipped", "summary_table" if _summary_table(grid, vocab) else "no_header")
+            )
             continue
         _apply_overrides(header, grid.name, overrides)
         # A header's field may be claimed by two columns; the first keeps it, the other is kept as extra.
@@ -135,11 +141,65 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
                 col.field = None
             elif col.field:
                 seen.add(col.field)
+        _stage_from_words(header, seen)
+        notes = []
         if "project_name" not in seen:
-            plans.append(SheetPlan(grid, header, "skipped", "no_name_column"))
-            continue
-        plans.append(SheetPlan(grid, header, "ledger"))
+            unlabelled = _unlabelled_name_column(grid, header, vocab)
+            if unlabelled is None:
+                reason = "summary_table" if _summary_table(grid, vocab) else "no_name_column"
+                plans.append(SheetPlan(grid, header, "skipped", reason))
+                continue
+            header.columns = sorted([*header.columns, unlabelled], key=lambda c: c.index)
+            notes.append(Issue("name_column_unlabelled", grid.name, header.first_row + 1, unlabelled.label, "warning",
+                               {"column": column_letter(unlabelled.index)}))  # fmt: skip
+        plans.append(SheetPlan(grid, header, "ledger", notes=notes + _mapping_notes(grid.name, header)))
     return plans
+
+
+def _stage_from_words(header: Header, seen: set[str]) -> None:
+    """A 项目性质 / 进展情况 column stands for the stage when the sheet has no stage column; else it is an extra."""
+    for col in header.columns:
+        if col.field == "stage_text":
+            col.field = None if "stage" in seen else "stage"
+    seen.discard("stage_text")
+    if any(c.field == "stage" for c in header.columns):
+        seen.add("stage")
+
+
+def _mapping_notes(sheet: str, header: Header) -> list[Issue]:
+    """One note per header read as a field, so the report says how every column was understood."""
+    return [
+        Issue("header_mapped", sheet, header.first_row + 1, col.label, "info",
+              {"label": col.label, "field": ref(f"field.{col.field}")})
+        for col in header.columns
+        if col.field
+    ]  # fmt: skip
+
+
+def _unlabelled_name_column(grid: SheetGrid, header: Header, vocab: Vocabulary) -> Column | None:
+    """A column with a blank header beside 序号 that holds distinct texts: the project names, unlabelled."""
+    labelled = {c.index for c in header.columns}
+    numbering = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
+    body = grid.rows[header.data_start :]
+    for index in sorted({i + d for i in numbering for d in (1, -1)} - labelled):
+        if index < 0:
+            continue
+        values = [row[index] for row in body if index < len(row) and row[index] not in (None, "")]
+        texts = [v.strip() for v in values if isinstance(v, str) and v.strip() and not _NUMERIC.fullmatch(v.strip())]
+        if texts and len(texts) >= 0.8 * len(values) and len(set(texts)) >= 0.8 * len(texts):
+            return Column(index, f"{column_letter(index)}列（无表头）", "project_name")
+    return None
+
+
+def _summary_table(grid: SheetGrid, vocab: Vocabulary) -> bool:
+    """A table by county, region or industry that counts projects (县别 | 项目数 | 总投资) rather than lists them."""
+    rows = [[header_key(str(c)) for c in row if isinstance(c, str) and c.strip()] for row in grid.rows[:SCAN_ROWS]]
+    for r, row in enumerate(rows):
+        if row and row[0] in vocab.summary_group_headers:
+            near = {text for other in rows[r : r + 3] for text in other}
+            if near & vocab.summary_count_headers:
+                return True
+    return False
 
 
 def read_ledger(
@@ -164,11 +224,17 @@ def read_ledger(
             issues.append(Issue("sheet_skipped", plan.grid.name, None, None, "info", _reason(plan)))
             continue
         assert plan.header is not None
+        issues.extend(plan.notes)
         context = _context(plan.grid.name, plan.header, vocab, n_ledgers)
         result = normalise_sheet(plan.grid, plan.header, context, vocab)
+        not_a_list = _not_a_list(result, vocab)
+        if not_a_list:
+            plan.role, plan.reason = "skipped", not_a_list
+            issues.append(Issue("sheet_skipped", plan.grid.name, None, None, "info", _reason(plan)))
+            continue
         issues.extend(result.unit_notes)
         results.append((plan, result))
-    if not n_ledgers:
+    if not results:
         _refuse_without_ledger(file_name, plans)
 
     dropped = _summary_sheets(results)
@@ -229,10 +295,32 @@ def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> Sh
     return context
 
 
+def _not_a_list(result: SheetResult, vocab: Vocabulary) -> str:
+    """Why a sheet read as a ledger holds no project list ("template", "form"), or "" when it does."""
+    if result.frame.empty and not result.rows_rejected:
+        return "template"  # a header, outline headings and numbered empty lines: nothing filled in
+    names = result.frame["project_name"].dropna()
+    if not 3 <= len(names) <= _FORM_MAX_ROWS:
+        return ""
+    # A label/value card: its "names" are labels (项目总投资额（万元）, 日期, 责任人, 业主（签名）：).
+    labels = names.map(
+        lambda n: n.rstrip().endswith((":", "：")) or header_key(n) in vocab.form_labels or bool(vocab.header_field(n))
+    )
+    return "form" if 3 * int(labels.sum()) >= len(names) else ""
+
+
+_NOT_A_LIST = ("template", "form", "summary_table")  # in this order, the refusal a file of such sheets gets
+
+
 def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
     """Raise the refusal that says why no sheet could be read as a ledger."""
     if not plans:
         raise ImportRejected("no_sheets", file_name)
+    unreadable = [p for p in plans if p.reason not in (*_NOT_A_LIST, "empty", "instructions", "")]
+    for reason in _NOT_A_LIST if not unreadable else ():
+        sheets = [p.grid.name for p in plans if p.reason == reason]
+        if sheets:
+            _refuse_not_a_list(file_name, reason, sheets)
     headed = [p for p in plans if p.header is not None]
     if headed:
         plan = headed[0]
@@ -247,6 +335,17 @@ def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
     reasons = [ref("sheet_reason.of_sheet", sheet=p.grid.name, **_reason(p)) for p in plans]
     sheet = plans[0].grid.name if len(plans) == 1 else None
     raise ImportRejected("no_ledger_header", file_name, sheet=sheet, params={"reasons": reasons})
+
+
+def _refuse_not_a_list(file_name: str, reason: str, sheets: list[str]) -> None:
+    """Refuse a file whose sheets are empty templates, one-project forms or summary tables, in one sentence."""
+    sheet = None  # the sentence names every sheet concerned
+    params: dict[str, object] = {"sheets": [ref("report.quoted", text=name) for name in sheets]}
+    if reason == "template":
+        raise ImportRejected("empty_template", file_name, sheet=sheet, params=params)
+    if reason == "form":
+        raise ImportRejected("form_not_list", file_name, sheet=sheet, params=params)
+    raise ImportRejected("summary_table", file_name, sheet=sheet, params=params)
 
 
 def _reason(plan: SheetPlan) -> dict[str, object]:

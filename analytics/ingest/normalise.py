@@ -152,7 +152,7 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
 
 def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:
     """Every unmapped column's cell as JSON per row, so nothing the analyst typed is dropped."""
-    if not extra_cols:
+    if not extra_cols or rows.empty:
         return pd.Series(None, index=rows.index, dtype=object)
     labels = list(dict.fromkeys(c.label for c in extra_cols))
     if len(labels) < len(extra_cols):  # two columns with one label: tell them apart by their letter
