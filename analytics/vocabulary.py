@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -49,6 +50,17 @@ def to_traditional(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
+_IDENTITY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def identity_key(text: str | None) -> str:
+    """A name as the same project's name across sheets and snapshots: Simplified, width-folded, lower case,
+    without spaces or punctuation ('' when empty)."""
+    if not text:
+        return ""
+    return _IDENTITY_NOISE.sub("", to_simplified(unicodedata.normalize("NFKC", text))).lower()
+
+
 @lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """Normalise a header for matching: Simplified, no units (bracketed or trailing), spaces, breaks or colons."""
@@ -81,7 +93,8 @@ class Vocabulary:
     header_patterns: tuple[HeaderPattern, ...] = ()
     generic_sub_labels: frozenset[str] = frozenset()
     totals_anywhere: tuple[str, ...] = ()
-    key_mark: re.Pattern | None = None  # a key-project mark at the start of a name or in its 序号
+    key_mark: re.Pattern | None = None  # a key-project mark at the start of a name
+    key_symbols: re.Pattern | None = None  # any key-project symbol (in a 序号 cell: ★1)
     form_labels: frozenset[str] = frozenset()
     summary_group_headers: frozenset[str] = frozenset()
     summary_count_headers: frozenset[str] = frozenset()
@@ -144,6 +157,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         generic_sub_labels=frozenset(header_key(t) for t in raw["header_groups"]["generic_sub_labels"]),
         totals_anywhere=tuple(raw["row_markers"]["totals_anywhere"]),
         key_mark=_key_mark(raw["key_marks"]["symbols"], raw["key_marks"]["bracketed_words"]),
+        key_symbols=re.compile("[" + "".join(map(re.escape, raw["key_marks"]["symbols"])) + "]"),
         form_labels=frozenset(header_key(t) for t in raw["form_labels"]["names"]),
         summary_group_headers=frozenset(header_key(t) for t in raw["summary_tables"]["group_headers"]),
         summary_count_headers=frozenset(header_key(t) for t in raw["summary_tables"]["count_headers"]),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
+from analytics.domain import RANK
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.fields import SheetContext
@@ -16,12 +18,14 @@ from analytics.ingest.headers import SCAN_ROWS, Column, Header, find_header, par
 from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, column_letter, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
-from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, vocabulary
+from analytics.vocabulary import Vocabulary, header_key, identity_key, lookup, lookup_stage, vocabulary
 
 _NUMERIC = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?")
 _SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
 # Sheet names that say nothing about their projects (so cannot stand in for an industry).
-_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表)?\d*$|^按|台账|汇总|项目|储备|总表|明细|清单", re.IGNORECASE)
+_GENERIC_SHEET = re.compile(
+    r"^(?:sheet|工作表|表)?\d*$|^按|台账|汇总|项目|储备|总表|明细|清单|进展|进度|情况", re.IGNORECASE
+)
 # A one-project form has a handful of label rows; a list this long is a list whatever its names say.
 _FORM_MAX_ROWS = 100
 
@@ -256,6 +260,7 @@ def read_ledger(
         raise ImportRejected(
             "no_valid_rows", file_name, params={"rows_read": rows_read, "rows_rejected": rows_rejected}
         )
+    projects = _merge_across_sheets(projects, issues)
     _flag_duplicates(projects, issues)
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
@@ -351,6 +356,66 @@ def _refuse_not_a_list(file_name: str, reason: str, sheets: list[str]) -> None:
 def _reason(plan: SheetPlan) -> dict[str, object]:
     """The params that say why a sheet was skipped."""
     return {"reason": ref(f"sheet_reason.{plan.reason or plan.role}")}
+
+
+# Fields where a later sheet's value only counts when the first sheet said nothing ("other", "unknown").
+_UNSAID = {"industry": "other", "channel": "unknown"}
+
+
+def _merge_across_sheets(projects: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+    """One row per real project: the same name (and investor, where both sheets give one) on two sheets is
+    one project, kept at its first place with the fields the other sheet adds; a note gives both places."""
+    if projects["source_sheet"].nunique() < 2:
+        return projects
+    names = projects["project_name"].map(identity_key)
+    investors = projects["investor"].map(identity_key)
+    repeated = names.duplicated(keep=False)
+    if not repeated.any():
+        return projects
+    merged = projects.copy()
+    keep = pd.Series(True, index=projects.index)
+    for _, group in projects[repeated].groupby(names[repeated], sort=False):
+        kept: list[int] = []
+        for i in group.index:
+            owner = next(
+                (
+                    k for k in kept
+                    if projects.at[k, "source_sheet"] != projects.at[i, "source_sheet"]
+                    and (investors[k] == investors[i] or not investors[k] or not investors[i])
+                ),
+                None,
+            )  # fmt: skip
+            if owner is None:
+                kept.append(i)
+                continue
+            _fill_from(merged, owner, projects.loc[i])
+            keep[i] = False
+            issues.append(
+                Issue("merged_across_sheets", projects.at[i, "source_sheet"], int(projects.at[i, "source_row"]), None,
+                      "info", {"name": projects.at[i, "project_name"], "sheet": projects.at[owner, "source_sheet"],
+                               "row": int(projects.at[owner, "source_row"])})
+            )  # fmt: skip
+    return merged[keep].reset_index(drop=True)
+
+
+def _fill_from(merged: pd.DataFrame, owner: int, other: pd.Series) -> None:
+    """Give the kept row what the other sheet's row adds: empty fields, the further stage, a key mark."""
+    for column in PROJECT_COLUMNS:
+        if column in ("source_sheet", "source_row", "project_name"):
+            continue
+        mine, theirs = merged.at[owner, column], other[column]
+        if column == "stage":
+            if mine in RANK and theirs in RANK and RANK[theirs] > RANK[mine]:
+                merged.at[owner, column], merged.at[owner, "stage_raw"] = theirs, other["stage_raw"]
+        elif column == "is_key":
+            merged.at[owner, column] = bool(mine) or bool(theirs)
+        elif column == "extra" and isinstance(theirs, str):
+            both = {**json.loads(theirs), **(json.loads(mine) if isinstance(mine, str) else {})}
+            merged.at[owner, column] = json.dumps(both, ensure_ascii=False, separators=(",", ":"))
+        elif column in _UNSAID and mine == _UNSAID[column] and theirs != _UNSAID[column]:
+            merged.at[owner, column], merged.at[owner, f"{column}_raw"] = theirs, other[f"{column}_raw"]
+        elif (mine is None or (not isinstance(mine, str) and pd.isna(mine))) and column != "stage_raw":
+            merged.at[owner, column] = theirs
 
 
 def _flag_duplicates(projects: pd.DataFrame, issues: list[Issue]) -> None:

@@ -18,6 +18,7 @@ from analytics.ingest.fields import (
     date_order_issues,
     flag_field,
     industry_field,
+    key_marks,
     project_type_field,
     row_issues,
     stage_field,
@@ -39,7 +40,7 @@ PROJECT_COLUMNS = [
     "stage", "stage_raw", "project_type", "project_type_raw", "source_region", "department", "is_key",
     "signed_date", "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
     "channel", "channel_raw", "introduced_by", "fund_wan", "source_sheet", "source_row", "extra",
-    "planned_landed_date", "planned_construction_date", "planned_production_date",
+    "planned_landed_date", "planned_construction_date", "planned_production_date", "name_raw",
 ]  # fmt: skip
 PLANNED_DATES = tuple(PLANNED_DATE.values())
 
@@ -102,6 +103,15 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
         out[name] = text.values  # an object Series: None stays None (a bare array would infer str)
         issues += text.issues
 
+    numbering = next((c for c in header.columns if header_key(c.label) in vocab.ignored_headers), None)
+    marks = key_marks(out["project_name"], None if numbering is None else rows[numbering.index], sheet,
+                      cells("project_name").label, vocab)  # fmt: skip
+    marked = marks.raw.astype(bool)
+    # The name as written (★ included) is kept only where a mark was taken off it.
+    out["name_raw"] = out["project_name"].where(marked & (marks.values != out["project_name"]), None).astype(object)
+    out["project_name"] = marks.values
+    issues += marks.issues
+
     missing_name = out["project_name"].isna()
     issues += row_issues("name_missing", sheet, rows.index[missing_name], cells("project_name").label, "error")
 
@@ -123,12 +133,12 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
         issues += dates.issues
 
     flag = flag_field(cells("is_key"))
-    out["is_key"] = flag.values
+    out["is_key"] = flag.values | marked
     issues += flag.issues
 
     section_industry = rows_info.section_industry.reindex(rows.index)
     section_title = rows_info.section_title.reindex(rows.index)
-    industry = industry_field(cells("industry"), section_industry, section_title, context, vocab)
+    industry = industry_field(cells("industry"), section_industry, section_title, context, vocab, out["project_name"])
     out["industry"], out["industry_raw"] = industry.values, industry.raw
     stage = stage_field(cells("stage"), rows_info.section_stage.reindex(rows.index), context, out, vocab)
     out["stage"], out["stage_raw"] = stage.values, stage.raw

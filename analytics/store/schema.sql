@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS projects (
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_landed_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_construction_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_production_date DATE;
+-- The name as written when a key-project mark (★, 【重点】) was taken off it; NULL otherwise.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS name_raw VARCHAR;
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

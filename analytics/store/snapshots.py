@@ -6,9 +6,7 @@ import getpass
 import hashlib
 import json
 import os
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +17,7 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
-from analytics.vocabulary import to_simplified
-
-_KEY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+from analytics.vocabulary import identity_key
 
 
 def current_user() -> str:
@@ -33,16 +29,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _identity(text: str | None) -> str:
-    if not text:
-        return ""
-    return _KEY_NOISE.sub("", to_simplified(unicodedata.normalize("NFKC", text))).lower()
-
-
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
-    names = projects["project_name"].map(_identity)
-    investors = projects["investor"].map(_identity)
+    names = projects["project_name"].map(identity_key)
+    investors = projects["investor"].map(identity_key)
     return names + "|" + investors
 
 

@@ -130,3 +130,44 @@ def test_a_template_beside_a_summary_names_the_template_sheets() -> None:
     assert caught.value.sentence() == (
         "文件 台账.xlsx：这是未填写的空白模板，不是项目清单：表头下没有任何项目（工作表：合同、意向）"
     )
+
+
+def test_a_mark_before_the_name_or_in_the_number_means_a_key_project() -> None:
+    result = read(rs.marks_xlsx())
+    projects = result.projects
+    assert projects["is_key"].tolist() == [True] * 7 + [False]
+    assert projects["project_name"].tolist() == [
+        "甲项目", "乙项目", "丙项目", "丁项目", "戊项目", "己项目", "庚项目", "辛项目(重点推进)"
+    ]  # fmt: skip
+    assert projects["name_raw"].tolist()[:6] == [
+        "★甲项目",
+        "☆乙项目",
+        "● 丙项目",
+        "▲丁项目",
+        "※戊项目",
+        "【重点】己项目",
+    ]
+    assert projects["name_raw"].iloc[6] is None and projects["name_raw"].iloc[7] is None
+    assert [i.row for i in result.issues if i.code == "key_mark"] == [2, 3, 4, 5, 6, 7]
+    assert [i.row for i in result.issues if i.code == "key_mark_numbering"] == [8]
+
+
+def test_the_same_project_on_two_sheets_is_stored_once_with_both_places_said() -> None:
+    result = read(rs.two_sheets_same_projects_xlsx())
+    projects = result.projects.set_index("project_name")
+    assert projects.index.tolist() == ["甲项目", "乙项目", "丙项目"]
+    assert projects["investment_wan"].sum() == 600.0
+    assert projects.loc["甲项目", "stage"] == "construction"  # the further of 已签约 and 已动工
+    assert projects.loc["甲项目", "problems"] == "用地"  # what the progress sheet adds
+    assert projects.loc["乙项目", "investor"] == "乙公司"  # one sheet gives no investor: the same project
+    merged = [(i.sheet, i.row, i.params["sheet"], i.params["row"]) for i in result.issues
+              if i.code == "merged_across_sheets"]  # fmt: skip
+    assert merged == [("进展表", 2, "明细表", 2), ("进展表", 3, "明细表", 3)]
+    assert "duplicate_project" not in {i.code for i in result.issues}
+
+
+def test_industry_from_keywords_in_the_name_when_nothing_else_gives_one() -> None:
+    result = read(rs.industry_in_names_xlsx())
+    assert result.projects["industry"].tolist() == ["lighting", "new_energy", "new_it", "other"]
+    note = next(i for i in result.issues if i.code == "industry_inferred")
+    assert (note.params, note.severity) == ({"count": 3}, "info")
