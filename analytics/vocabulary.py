@@ -98,6 +98,8 @@ class Vocabulary:
     form_labels: frozenset[str] = frozenset()
     summary_group_headers: frozenset[str] = frozenset()
     summary_count_headers: frozenset[str] = frozenset()
+    currency_codes: dict[str, str] = field(default_factory=dict)  # currency word (upper case) -> code
+    default_rates: dict[str, float] = field(default_factory=dict)  # code -> yuan per unit
     stage_negation: re.Pattern | None = None  # the end of a text that negates the stage word after it
     _meaning: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -161,6 +163,10 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         form_labels=frozenset(header_key(t) for t in raw["form_labels"]["names"]),
         summary_group_headers=frozenset(header_key(t) for t in raw["summary_tables"]["group_headers"]),
         summary_count_headers=frozenset(header_key(t) for t in raw["summary_tables"]["count_headers"]),
+        currency_codes={
+            to_simplified(word).upper(): code for code, c in raw["currencies"].items() for word in c["words"]
+        },
+        default_rates={code: float(c["default_rate"]) for code, c in raw["currencies"].items()},
         stage_negation=_negation(raw["stage_negations"]["before"]),
     )
 

@@ -26,6 +26,8 @@ class SheetContext:
     stage: str | None = None
     unit_wan: float | None = None
     industry_raw: str | None = None  # the text the industry came from (the sheet's name)
+    foreign: tuple[str, float] | None = None  # a foreign-currency unit in a title or side cell (金额单位：万美元)
+    rates: dict[str, float] = field(default_factory=dict)  # yuan per unit of each foreign currency
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analytics.ingest.readers import SheetGrid
-from analytics.ingest.values import unit_multiplier
+from analytics.ingest.values import foreign_unit, unit_multiplier
 from analytics.vocabulary import Vocabulary, header_key, to_simplified
 
 SCAN_ROWS = 30  # headers sit under at most a few title lines; look no further than this
@@ -17,6 +17,7 @@ _AS_OF = re.compile(
 )
 # A title line that is only a bracketed unit, or ends with one: "（万元）", "台账（单位：亿元）".
 _BRACKETED_UNIT = re.compile(r"[（(【\[]\s*(?:金额)?(?:单位)?\s*[:：]?\s*(?:人民币)?(?:亿|万|千万|百万)?元\s*[）)】\]]")
+_BRACKETED_FOREIGN = re.compile(r"[（(【\[]\s*(?:亿|万|千万|百万)?(?:美元|港元|港币|欧元|日元|英镑)\s*[）)】\]]")
 # Texts that are only a unit, as a row of units under a header holds them.
 _UNIT_WORDS = re.compile(
     r"(?:金额)?单位|(?:金额)?(?:单位)?(?:人民币)?(?:亿|万|千万|百万)?元|万?(?:亩|平方米|㎡|m²|吨|人|个|户)|%|年|月|日|天"
@@ -33,6 +34,7 @@ class Column:
     label: str
     field: str | None  # canonical field, or None for an extra column
     unit_wan: float | None = None  # unit stated in the header, as a multiplier into 万元
+    foreign: tuple[str, float] | None = None  # a foreign-currency unit in the header: (currency, magnitude)
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Header:
     columns: list[Column]
     title_lines: list[str] = field(default_factory=list)
     title_unit_wan: float | None = None
+    title_foreign: tuple[str, float] | None = None  # 金额单位：万美元 in a title or side cell
     title_as_of: date | None = None
 
     @property
@@ -137,6 +140,15 @@ def _unit_of(label: _Label) -> float | None:
     return None
 
 
+def _foreign_of(label: _Label) -> tuple[str, float] | None:
+    """A foreign-currency unit a column's header states (投资总额（万美元）)."""
+    for part in reversed(label.parts):
+        found = foreign_unit(to_simplified(part))
+        if found is not None:
+            return found
+    return None
+
+
 def _score(vocab: Vocabulary, labels: list[_Label]) -> tuple[int, bool]:
     fields = {_field_of(vocab, label) for label in labels} - {None}
     return len(fields), "project_name" in fields
@@ -195,7 +207,7 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
     if n_rows == 1 and _sub_header_below(grid, vocab, first, width):
         n_rows = 2
     columns = [
-        Column(index, label.shown, _field_of(vocab, label), _unit_of(label))
+        Column(index, label.shown, _field_of(vocab, label), _unit_of(label), _foreign_of(label))
         for index, label in enumerate(_labels(grid, first, n_rows, width))
         if label.parts
     ]
@@ -204,6 +216,7 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
         " ".join(_text(c) for c in row if _text(c)) for row in grid.rows[:first] if any(_text(c) for c in row)
     ]
     header.title_unit_wan = title_unit(header.title_lines)
+    header.title_foreign = title_foreign(header.title_lines)
     header.title_as_of = next(filter(None, map(parse_as_of, header.title_lines)), None)
     return header
 
@@ -239,6 +252,17 @@ def title_unit(lines: list[str]) -> float | None:
         bracketed = _BRACKETED_UNIT.search(simplified.replace(" ", ""))
         if bracketed:
             return unit_multiplier(bracketed.group(0))
+    return None
+
+
+def title_foreign(lines: list[str]) -> tuple[str, float] | None:
+    """A foreign-currency unit a title line or side cell states (金额单位:万美元, （万港元）)."""
+    for line in lines:
+        simplified = to_simplified(line)
+        if "单位" in simplified or _BRACKETED_FOREIGN.search(simplified.replace(" ", "")):
+            found = foreign_unit(simplified)
+            if found is not None:
+                return found
     return None
 
 

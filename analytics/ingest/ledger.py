@@ -53,6 +53,7 @@ class LedgerRead:
     rows_rejected: int
     title_as_of: date | None
     sheets: list[SheetPlan] = field(default_factory=list)
+    rates: dict[str, float] = field(default_factory=dict)  # yuan per unit of each currency converted
 
     @property
     def rows_imported(self) -> int:
@@ -211,9 +212,14 @@ def read_ledger(
     file_name: str,
     overrides: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    rates: dict[str, float] | None = None,
 ) -> LedgerRead:
-    """Read and normalise an uploaded ledger; raise ImportRejected when nothing can be imported."""
+    """Read and normalise an uploaded ledger; raise ImportRejected when nothing can be imported.
+
+    rates: yuan per unit of foreign currencies (USD, HKD …), over the vocabulary's defaults.
+    """
     vocab = vocabulary()
+    rates = {**vocab.default_rates, **(rates or {})}
     fmt, grids = read_grids(data, file_name, max_bytes)
     plans = plan_sheets(grids, vocab, overrides)
     issues: list[Issue] = []
@@ -230,6 +236,7 @@ def read_ledger(
         assert plan.header is not None
         issues.extend(plan.notes)
         context = _context(plan.grid.name, plan.header, vocab, n_ledgers)
+        context.rates = rates
         result = normalise_sheet(plan.grid, plan.header, context, vocab)
         not_a_list = _not_a_list(result, vocab)
         if not_a_list:
@@ -264,7 +271,11 @@ def read_ledger(
     _flag_duplicates(projects, issues)
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
-    return LedgerRead(file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans)
+    used = {i.params["code"] for i in issues if i.code == "currency_converted"}
+    return LedgerRead(
+        file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans,
+        {code: rates[code] for code in sorted(used)},
+    )  # fmt: skip
 
 
 def _summary_sheets(results: list[tuple[SheetPlan, SheetResult]]) -> set[int]:
@@ -287,7 +298,7 @@ def _summary_sheets(results: list[tuple[SheetPlan, SheetResult]]) -> set[int]:
 def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> SheetContext:
     """What a sheet's name and title lines say about all its projects (industry, stage, unit)."""
     cols = header.field_columns()
-    context = SheetContext(name, unit_wan=header.title_unit_wan)
+    context = SheetContext(name, unit_wan=header.title_unit_wan, foreign=header.title_foreign)
     if "stage" not in cols:
         context.stage = lookup_stage(vocab.stages, name)
     if "industry" not in cols:

@@ -24,7 +24,7 @@ from analytics.ingest.fields import (
     stage_field,
     text_field,
 )
-from analytics.ingest.headers import Column, Header, title_unit
+from analytics.ingest.headers import Column, Header, title_foreign, title_unit
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.rows import classify_rows, fill_merged_down, raw_frame, row_notes
 from analytics.ingest.values import normalise_text
@@ -117,12 +117,18 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
 
     unit_notes: list[Issue] = []
     sheet_unit = context.unit_wan if context.unit_wan is not None else title_unit(footnotes)
+    sheet_foreign = context.foreign or (title_foreign(footnotes) if sheet_unit is None else None)
     for name, target in _AMOUNT_COLUMN.items():
         col = cols.get(name)
         unit = col.unit_wan if col and col.unit_wan is not None else sheet_unit
-        if col and unit is None:
+        foreign = (col.foreign or (sheet_foreign if col.unit_wan is None else None)) if col else None
+        if col and foreign is not None:
+            unit = _converted_unit(foreign, context, vocab)
+            note = _conversion_note(foreign, context, vocab)
+            unit_notes.append(Issue(note[0], sheet, header.first_row + 1, col.label, "warning", note[1]))
+        elif col and unit is None:
             unit_notes.append(Issue("unit_assumed", sheet, header.first_row + 1, col.label, "warning"))
-        amount = amount_field(cells(name), unit or 1.0)
+        amount = amount_field(cells(name), 1.0 if unit is None else unit)
         out[target] = amount.values.values
         issues += amount.issues
 
@@ -158,6 +164,24 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
     return SheetResult(
         frame, issues, rows_read=len(rows), rows_rejected=rejected, footnotes=footnotes, unit_notes=unit_notes
     )
+
+
+def _converted_unit(foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary) -> float:
+    """万元 per amount unit of a foreign-currency column (万美元 at 7.1 → 7.1); NaN without a rate."""
+    word, magnitude = foreign
+    rate = context.rates.get(vocab.currency_codes.get(word.upper(), ""))
+    return magnitude * rate if rate else float("nan")
+
+
+def _conversion_note(foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary) -> tuple[str, dict]:
+    """The warning that says which rate converted a column, or that none was known (amounts left empty)."""
+    word, magnitude = foreign
+    code = vocab.currency_codes.get(word.upper(), "")
+    rate = context.rates.get(code)
+    unit = ("万" if magnitude == 1.0 else "") + word
+    if not rate:
+        return "currency_without_rate", {"unit": unit}
+    return "currency_converted", {"unit": unit, "code": code, "rate": rate}
 
 
 def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:

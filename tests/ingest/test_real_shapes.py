@@ -171,3 +171,23 @@ def test_industry_from_keywords_in_the_name_when_nothing_else_gives_one() -> Non
     assert result.projects["industry"].tolist() == ["lighting", "new_energy", "new_it", "other"]
     note = next(i for i in result.issues if i.code == "industry_inferred")
     assert (note.params, note.severity) == ({"count": 3}, "info")
+
+
+def test_us_dollars_are_converted_at_the_default_rate_with_a_warning() -> None:
+    result = read(rs.us_dollars_xlsx())
+    assert result.projects["investment_wan"].tolist() == [710.0, 142.0]  # 100 and 20 万美元 at 7.1
+    assert result.rates == {"USD": 7.1}
+    warning = next(i for i in result.issues if i.code == "currency_converted")
+    assert (warning.severity, warning.column, warning.params) == (
+        "warning", "投资    总额", {"unit": "万美元", "code": "USD", "rate": 7.1}
+    )  # fmt: skip
+    assert warning.sentence("en") == (
+        'Amounts are in "万美元"; converted to wan yuan at 1 USD = 7.1 yuan (the rate can be changed on the Data page)'
+    )
+    assert "unit_assumed" not in {i.code for i in result.issues}
+
+
+def test_a_rate_given_by_the_analyst_wins_over_the_default() -> None:
+    result = read_ledger(rs.us_dollars_xlsx(), "台账.xlsx", rates={"USD": 7.0})
+    assert result.projects["investment_wan"].tolist() == [700.0, 140.0]
+    assert result.rates == {"USD": 7.0}
