@@ -227,7 +227,10 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
             cleaned[marked] = stripped.where(stripped != "", names[marked])
     issues = row_issues("key_mark", sheet, names.index[marked], label, "info", text=names[marked])
     if numbering is not None and vocab.key_symbols is not None:
-        in_number = numbering.map(lambda v: isinstance(v, str) and bool(vocab.key_symbols.search(v))).astype(bool)
+        in_number = pd.Series(False, index=names.index)
+        texts = numbering[numbering.map(type).eq(str)]  # 序号 is almost always a number: search text cells only
+        if len(texts):
+            in_number[texts.index] = texts.str.contains(vocab.key_symbols).to_numpy(dtype=bool)
         in_number &= ~marked
         issues += row_issues("key_mark_numbering", sheet, names.index[in_number], label, "info",
                              text=numbering[in_number])  # fmt: skip

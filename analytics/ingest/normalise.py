@@ -124,8 +124,7 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
         foreign = (col.foreign or (sheet_foreign if col.unit_wan is None else None)) if col else None
         if col and foreign is not None:
             unit = _converted_unit(foreign, context, vocab)
-            note = _conversion_note(foreign, context, vocab)
-            unit_notes.append(Issue(note[0], sheet, header.first_row + 1, col.label, "warning", note[1]))
+            unit_notes.append(_conversion_note(foreign, context, vocab, (sheet, header.first_row + 1, col.label)))
         elif col and unit is None:
             unit_notes.append(Issue("unit_assumed", sheet, header.first_row + 1, col.label, "warning"))
         amount = amount_field(cells(name), 1.0 if unit is None else unit)
@@ -173,15 +172,17 @@ def _converted_unit(foreign: tuple[str, float], context: SheetContext, vocab: Vo
     return magnitude * rate if rate else float("nan")
 
 
-def _conversion_note(foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary) -> tuple[str, dict]:
+def _conversion_note(
+    foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary, where: tuple[str, int, str]
+) -> Issue:
     """The warning that says which rate converted a column, or that none was known (amounts left empty)."""
     word, magnitude = foreign
     code = vocab.currency_codes.get(word.upper(), "")
     rate = context.rates.get(code)
     unit = ("万" if magnitude == 1.0 else "") + word
     if not rate:
-        return "currency_without_rate", {"unit": unit}
-    return "currency_converted", {"unit": unit, "code": code, "rate": rate}
+        return Issue("currency_without_rate", *where, "warning", {"unit": unit})
+    return Issue("currency_converted", *where, "warning", {"unit": unit, "code": code, "rate": rate})
 
 
 def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:
