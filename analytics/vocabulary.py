@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
+
+from analytics.domain import RANK, SUSPENDED
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 
@@ -47,10 +50,30 @@ def to_traditional(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
+_IDENTITY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def identity_key(text: str | None) -> str:
+    """A name as the same project's name across sheets and snapshots: Simplified, width-folded, lower case,
+    without spaces or punctuation ('' when empty)."""
+    if not text:
+        return ""
+    return _IDENTITY_NOISE.sub("", to_simplified(unicodedata.normalize("NFKC", text))).lower()
+
+
 @lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """Normalise a header for matching: Simplified, no units (bracketed or trailing), spaces, breaks or colons."""
     return _TRAILING_UNIT.sub("", _NOISE.sub("", _BRACKETED.sub("", to_simplified(str(text)))))
+
+
+@dataclass(frozen=True)
+class HeaderPattern:
+    """A field a header means when its normalised text matches include and not exclude."""
+
+    field: str
+    include: re.Pattern
+    exclude: re.Pattern | None
 
 
 @dataclass(frozen=True)
@@ -67,10 +90,44 @@ class Vocabulary:
     footnote_markers: tuple[str, ...]
     non_data_sheets: frozenset[str]
     target_sheets: frozenset[str]
+    header_patterns: tuple[HeaderPattern, ...] = ()
+    generic_sub_labels: frozenset[str] = frozenset()
+    totals_anywhere: tuple[str, ...] = ()
+    key_mark: re.Pattern | None = None  # a key-project mark at the start of a name
+    key_symbols: re.Pattern | None = None  # any key-project symbol (in a 序号 cell: ★1)
+    form_labels: frozenset[str] = frozenset()
+    summary_group_headers: frozenset[str] = frozenset()
+    summary_count_headers: frozenset[str] = frozenset()
+    currency_codes: dict[str, str] = field(default_factory=dict)  # currency word (upper case) -> code
+    default_rates: dict[str, float] = field(default_factory=dict)  # code -> yuan per unit
+    stage_negation: re.Pattern | None = None  # the end of a text that negates the stage word after it
+    _meaning: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def fields(self) -> list[str]:
         """Canonical field names in declaration order."""
         return list(dict.fromkeys(self.header_to_field.values()))
+
+    def header_field(self, text: str) -> str | None:
+        """The field a header text means: a listed synonym, else the first pattern it matches (see the TOML)."""
+        key = header_key(text).upper()
+        if key in self._meaning:
+            return self._meaning[key]
+        found = self.header_to_field.get(key)
+        if found is None and key:
+            found = next(
+                (
+                    p.field
+                    for p in self.header_patterns
+                    if p.include.search(key) and not (p.exclude and p.exclude.search(key))
+                ),
+                None,
+            )
+        self._meaning[key] = found
+        return found
+
+    def by_pattern(self, text: str) -> bool:
+        """Whether a header's field came from a pattern rather than a listed synonym."""
+        return header_key(text).upper() not in self.header_to_field
 
 
 def _invert(table: dict[str, list[str]]) -> dict[str, str]:
@@ -95,11 +152,47 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         footnote_markers=tuple(raw["row_markers"]["footnotes"]),
         non_data_sheets=frozenset(header_key(t) for t in raw["sheets"]["non_data"]),
         target_sheets=frozenset(header_key(t) for t in raw["sheets"]["targets"]),
+        header_patterns=tuple(
+            HeaderPattern(p["field"], _any_of(p["include"]), _any_of(p["exclude"]) if p["exclude"] else None)
+            for p in raw.get("header_patterns", [])
+        ),
+        generic_sub_labels=frozenset(header_key(t) for t in raw["header_groups"]["generic_sub_labels"]),
+        totals_anywhere=tuple(raw["row_markers"]["totals_anywhere"]),
+        key_mark=_key_mark(raw["key_marks"]["symbols"], raw["key_marks"]["bracketed_words"]),
+        key_symbols=re.compile("[" + "".join(map(re.escape, raw["key_marks"]["symbols"])) + "]"),
+        form_labels=frozenset(header_key(t) for t in raw["form_labels"]["names"]),
+        summary_group_headers=frozenset(header_key(t) for t in raw["summary_tables"]["group_headers"]),
+        summary_count_headers=frozenset(header_key(t) for t in raw["summary_tables"]["count_headers"]),
+        currency_codes={
+            to_simplified(word).upper(): code for code, c in raw["currencies"].items() for word in c["words"]
+        },
+        default_rates={code: float(c["default_rate"]) for code, c in raw["currencies"].items()},
+        stage_negation=_negation(raw["stage_negations"]["before"]),
     )
 
 
-def matches(table: dict[str, str], text: str | None) -> list[tuple[int, int, str]]:
-    """Every synonym found in a cell text as (position, -length, key), skipping negated ones (未签约)."""
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+# What may stand between a negating word and the stage it negates: a time (计划9月开工, 预计年底投产).
+_WHEN = r"(?:[0-9一二三四五六七八九十]+[年月日号]?|[年月]?[底初中末内]|[上中下]旬|年内|近期|尽快|于|在)*"
+
+
+def _negation(words: list[str]) -> re.Pattern:
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))}){_WHEN}$")
+
+
+def _key_mark(symbols: list[str], words: list[str]) -> re.Pattern:
+    """A mark at the start of a name: symbols, or a bracketed word such as 【重点】 / (省重点)."""
+    marks = "".join(re.escape(s) for s in symbols)
+    bracketed = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:[{marks}]+|[（(【\[〔]\s*(?:{bracketed})\s*[）)】\]〕])\s*")
+
+
+def matches(table: dict[str, str], text: str | None, negation: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+    """Every synonym found in a cell text as (position, -length, key), skipping negated ones (未签约, and
+    where the text before it ends as `negation` does: 计划9月开工)."""
     if not text:
         return []
     # Brackets are kept here: "已签约（暂缓）" must still show its 暂缓.
@@ -108,7 +201,9 @@ def matches(table: dict[str, str], text: str | None) -> list[tuple[int, int, str
     for synonym, value in table.items():
         start = key.find(synonym)
         while start >= 0:
-            if not (start and key[start - 1] in _NEGATIONS):
+            before = key[:start]
+            negated = before and (before[-1] in _NEGATIONS or (negation is not None and negation.search(before)))
+            if not negated:
                 found.append((start, -len(synonym), value))
                 break
             start = key.find(synonym, start + 1)
@@ -128,8 +223,16 @@ def lookup(table: dict[str, str], text: str | None) -> str | None:
 
 
 def lookup_stage(stages: dict[str, str], text: str | None) -> str | None:
-    """Map a stage cell to a key like lookup, except that any mention of a suspension wins (已签约（暂缓）)."""
-    found = matches(stages, text)
-    if any(key == "suspended" for _, _, key in found):
-        return "suspended"
-    return lookup(stages, text)
+    """Map a stage cell to a key: an exact synonym, else any mention of a suspension (已签约（暂缓）), else
+    the furthest rung the text states as reached (已签订投资协议，正在办理供地手续 → signed; 计划开工 is not)."""
+    if not text:
+        return None
+    found = matches(stages, text, vocabulary().stage_negation)
+    keys = {key for _, _, key in found}
+    if SUSPENDED in keys:
+        return SUSPENDED
+    exact = stages.get(header_key(text).upper())
+    if exact:
+        return exact
+    reached = [key for key in keys if key in RANK]
+    return max(reached, key=RANK.__getitem__) if reached else None

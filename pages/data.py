@@ -17,9 +17,11 @@ from analytics.store.connection import archive_dir, database_path
 from analytics.store.imports import import_ledger, resolve_as_of
 from analytics.store.snapshots import (
     current_user,
+    exchange_rates,
     list_snapshots,
     original_file,
     set_active_snapshot,
+    set_exchange_rate,
     snapshot_issues,
 )
 from analytics.vocabulary import vocabulary
@@ -32,11 +34,14 @@ PREVIEW_COLUMNS = [
 
 
 def _read(data: bytes, name: str, overrides: dict[str, str]) -> LedgerRead | ImportRejected:
-    """Read an upload once per (content, mapping) and keep the result for this session's reruns."""
-    key = ("ledger", hashlib.sha256(data).hexdigest(), tuple(sorted(overrides.items())))
+    """Read an upload once per (content, mapping, rates) and keep the result for this session's reruns."""
+    rates = exchange_rates(connection())
+    key = ("ledger", hashlib.sha256(data).hexdigest(), tuple(sorted(overrides.items())), tuple(sorted(rates.items())))
     if key not in st.session_state:
         try:
-            st.session_state[key] = run_limited(read_ledger, data, name, file_name=name, overrides=overrides or None)
+            st.session_state[key] = run_limited(
+                read_ledger, data, name, file_name=name, overrides=overrides or None, rates=rates
+            )
         except ImportRejected as exc:
             st.session_state[key] = exc
     return st.session_state[key]
@@ -122,6 +127,19 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
             st.cache_data.clear()
 
 
+def _rates(ctx) -> None:  # noqa: ANN001
+    """The exchange rates foreign-currency amounts (万美元 …) are converted at, kept in settings."""
+    con = connection()
+    with st.expander(ctx.t("data.rates")):
+        st.caption(ctx.t("data.rates_help"))
+        for code, rate in exchange_rates(con).items():
+            chosen = st.number_input(
+                ctx.t("data.rate", code=code), min_value=0.0001, value=float(rate), format="%.4f", key=f"rate_{code}"
+            )
+            if chosen != rate:
+                set_exchange_rate(con, code, chosen)
+
+
 def _report_table(ctx, table: pd.DataFrame) -> None:  # noqa: ANN001
     """An import report (issues_frame) with translated severities and column titles."""
     table["severity"] = table["severity"].map(lambda s: ctx.t(f"severity.{s}"))
@@ -169,6 +187,7 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
 ctx = page_context()
 st.title(ctx.t("data.header"))
 snapshot_caption(ctx)
+_rates(ctx)
 uploads = st.file_uploader(
     # No extension filter: the importer judges a file by its content and explains a refusal.
     ctx.t("data.upload"),

@@ -57,7 +57,10 @@ def test_import_json_and_summary_of_the_title_rows_ledger(tmp_path: Path) -> Non
     assert {"snapshot_id", "rows_read", "rows_imported", "rows_rejected", "issues"} <= set(out)
     assert (out["rows_read"], out["rows_imported"], out["rows_rejected"]) == (5, 5, 0)
     assert out["issues"] and all(set(i) == ISSUE_KEYS for i in out["issues"])
-    assert {i["row"] for i in out["issues"]} == {11, 12, 13}  # 合计, 备注, 填表人: the sheet's own rows
+    # 合计, 备注, 填表人: the sheet's own rows; and the header (row 4), each column said as the field it was read as.
+    assert {i["row"] for i in out["issues"]} == {4, 11, 12, 13}
+    mapped = {i["column"]: i["params"]["field"]["key"] for i in out["issues"] if i["code"] == "header_mapped"}
+    assert mapped["计划总投资"] == "field.investment" and mapped["项目名称"] == "field.project_name"
 
     got = summary(db)
     assert got["total"]["projects"] == 5

@@ -26,6 +26,8 @@ class SheetContext:
     stage: str | None = None
     unit_wan: float | None = None
     industry_raw: str | None = None  # the text the industry came from (the sheet's name)
+    foreign: tuple[str, float] | None = None  # a foreign-currency unit in a title or side cell (金额单位：万美元)
+    rates: dict[str, float] = field(default_factory=dict)  # yuan per unit of each foreign currency
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,28 @@ def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = look
 
 
 def industry_field(
-    cells: Cells, section: pd.Series, section_title: pd.Series, context: SheetContext, vocab: Vocabulary
+    cells: Cells,
+    section: pd.Series,
+    section_title: pd.Series,
+    context: SheetContext,
+    vocab: Vocabulary,
+    names: pd.Series | None = None,
 ) -> Field:
-    """Industry key from the cell, else the section title above, else the sheet; unknown text is 'other'."""
+    """Industry key from the cell, else the section title above, else the sheet, else (with no industry
+    column) a keyword in the project's name; unknown text is 'other'."""
     text = text_field(cells, "industry")
     raw_text, issues = text.values, list(text.issues)
     mapped = _map_values(raw_text, vocab.industries)
     key = mapped.where(raw_text.isna() | mapped.notna(), "other")  # unknown text: other, original kept
     fallback = section.where(section.notna(), context.industry)
     key = key.where(key.notna(), fallback)
+    if cells.label is None and names is not None and key.isna().any():
+        from_name = _map_values(names.where(key.isna()), vocab.industries)
+        if from_name.notna().any():
+            issues.append(
+                Issue("industry_inferred", cells.sheet, None, None, "info", {"count": int(from_name.notna().sum())})
+            )
+        key = key.where(key.notna(), from_name)
     if cells.label is not None:
         issues += row_issues("industry_empty", cells.sheet, key.index[key.isna()], cells.label, "warning")
     elif context.industry is None and key.isna().any():
@@ -196,6 +211,31 @@ def channel_field(cells: Cells, vocab: Vocabulary) -> Field:
             "channel_unknown", cells.sheet, key.index[unmapped], cells.label, "warning", text=text.values[unmapped]
         )
     return Field(key.where(text.values.isna() | key.notna(), "other").fillna("unknown"), issues, text.values)
+
+
+def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: str | None, vocab: Vocabulary) -> Field:
+    """Names without a key-project mark (★古雷…, 【重点】…) as values, and as raw whether the name or its
+    序号 carried one (a key project); a note per marked row quotes the name as written."""
+    marked = pd.Series(False, index=names.index)
+    cleaned = names
+    if vocab.key_mark is not None and len(names):
+        text = names.fillna("")
+        marked = text.str.match(vocab.key_mark).astype(bool)
+        if marked.any():
+            stripped = text[marked].str.replace(vocab.key_mark, "", n=1, regex=True).str.strip()
+            cleaned = names.astype(object).copy()
+            cleaned[marked] = stripped.where(stripped != "", names[marked])
+    issues = row_issues("key_mark", sheet, names.index[marked], label, "info", text=names[marked])
+    if numbering is not None and vocab.key_symbols is not None:
+        in_number = pd.Series(False, index=names.index)
+        texts = numbering[numbering.map(type).eq(str)]  # 序号 is almost always a number: search text cells only
+        if len(texts):
+            in_number[texts.index] = texts.str.contains(vocab.key_symbols).to_numpy(dtype=bool)
+        in_number &= ~marked
+        issues += row_issues("key_mark_numbering", sheet, names.index[in_number], label, "info",
+                             text=numbering[in_number])  # fmt: skip
+        marked = marked | in_number
+    return Field(cleaned, issues, marked)
 
 
 def date_order_issues(dates: pd.DataFrame, sheet: str, labels: dict[str, str | None]) -> list[Issue]:

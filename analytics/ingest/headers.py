@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analytics.ingest.readers import SheetGrid
-from analytics.ingest.values import unit_multiplier
+from analytics.ingest.values import foreign_unit, unit_multiplier
 from analytics.vocabulary import Vocabulary, header_key, to_simplified
 
 SCAN_ROWS = 30  # headers sit under at most a few title lines; look no further than this
@@ -17,6 +17,7 @@ _AS_OF = re.compile(
 )
 # A title line that is only a bracketed unit, or ends with one: "（万元）", "台账（单位：亿元）".
 _BRACKETED_UNIT = re.compile(r"[（(【\[]\s*(?:金额)?(?:单位)?\s*[:：]?\s*(?:人民币)?(?:亿|万|千万|百万)?元\s*[）)】\]]")
+_BRACKETED_FOREIGN = re.compile(r"[（(【\[]\s*(?:亿|万|千万|百万)?(?:美元|港元|港币|欧元|日元|英镑)\s*[）)】\]]")
 # Texts that are only a unit, as a row of units under a header holds them.
 _UNIT_WORDS = re.compile(
     r"(?:金额)?单位|(?:金额)?(?:单位)?(?:人民币)?(?:亿|万|千万|百万)?元|万?(?:亩|平方米|㎡|m²|吨|人|个|户)|%|年|月|日|天"
@@ -33,6 +34,7 @@ class Column:
     label: str
     field: str | None  # canonical field, or None for an extra column
     unit_wan: float | None = None  # unit stated in the header, as a multiplier into 万元
+    foreign: tuple[str, float] | None = None  # a foreign-currency unit in the header: (currency, magnitude)
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Header:
     columns: list[Column]
     title_lines: list[str] = field(default_factory=list)
     title_unit_wan: float | None = None
+    title_foreign: tuple[str, float] | None = None  # 金额单位：万美元 in a title or side cell
     title_as_of: date | None = None
 
     @property
@@ -106,14 +109,17 @@ def _labels(grid: SheetGrid, first: int, n_rows: int, width: int) -> list[_Label
 
 
 def _match(vocab: Vocabulary, text: str) -> str | None:
-    return vocab.header_to_field.get(header_key(text).upper()) if text else None
+    return vocab.header_field(text) if text else None
 
 
 def _field_of(vocab: Vocabulary, label: _Label) -> str | None:
-    """The field a column's label means: its lowest named part, else a stage under a date group."""
+    """The field a column's label means: its lowest named part (or its group's, when that part only says
+    "name": 单位名称 under 挂钩责任单位), else a stage under a date group."""
     named = label.named
     if not named:
         return None
+    if len(named) >= 2 and header_key(named[-1]) in vocab.generic_sub_labels:
+        return _match(vocab, named[-2])
     found = _match(vocab, named[-1])
     if found or len(named) < 2:
         return found
@@ -131,6 +137,15 @@ def _unit_of(label: _Label) -> float | None:
         unit = unit_multiplier(to_simplified(part))
         if unit is not None:
             return unit
+    return None
+
+
+def _foreign_of(label: _Label) -> tuple[str, float] | None:
+    """A foreign-currency unit a column's header states (投资总额（万美元）)."""
+    for part in reversed(label.parts):
+        found = foreign_unit(to_simplified(part))
+        if found is not None:
+            return found
     return None
 
 
@@ -189,8 +204,10 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
         return None
     first = best[3]
     n_rows = 1 if best[2] == -1 else 2
+    if n_rows == 1 and _sub_header_below(grid, vocab, first, width):
+        n_rows = 2
     columns = [
-        Column(index, label.shown, _field_of(vocab, label), _unit_of(label))
+        Column(index, label.shown, _field_of(vocab, label), _unit_of(label), _foreign_of(label))
         for index, label in enumerate(_labels(grid, first, n_rows, width))
         if label.parts
     ]
@@ -199,8 +216,29 @@ def find_header(grid: SheetGrid, vocab: Vocabulary) -> Header | None:
         " ".join(_text(c) for c in row if _text(c)) for row in grid.rows[:first] if any(_text(c) for c in row)
     ]
     header.title_unit_wan = title_unit(header.title_lines)
+    header.title_foreign = title_foreign(header.title_lines)
     header.title_as_of = next(filter(None, map(parse_as_of, header.title_lines)), None)
     return header
+
+
+def _sub_header_below(grid: SheetGrid, vocab: Vocabulary, first: int, width: int) -> bool:
+    """Whether the row under a one-row header holds its sub-headers (业主名称 | 负责人 under 项目业主单位):
+    texts only, none under the name column, and each under a header cell that spreads over several
+    columns or is blank, or beside header cells merged down into it."""
+    if first + 1 >= len(grid.rows):
+        return False
+    below = [grid.rows[first + 1][c] if c < len(grid.rows[first + 1]) else None for c in range(width)]
+    filled = [c for c, v in enumerate(below) if _text(v)]
+    if not filled or any(not isinstance(below[c], str) for c in filled):
+        return False
+    top = _row_texts(grid, first, width)
+    if any(_match(vocab, top[c]) == "project_name" for c in filled):
+        return False
+    raw_top = [_text(c) for c in grid.rows[first][:width]] + [""] * width
+    spread = {c for (r0, c0), (r1, c1) in grid.merged if r0 <= first <= r1 and c1 > c0 for c in range(c0, c1 + 1)}
+    merged_down = any(r0 == first and r1 > first for (r0, _), (r1, _) in grid.merged)
+    under_group = all(c in spread or not raw_top[c] for c in filled)
+    return under_group and (merged_down or any(not raw_top[c] for c in filled))
 
 
 def title_unit(lines: list[str]) -> float | None:
@@ -214,6 +252,17 @@ def title_unit(lines: list[str]) -> float | None:
         bracketed = _BRACKETED_UNIT.search(simplified.replace(" ", ""))
         if bracketed:
             return unit_multiplier(bracketed.group(0))
+    return None
+
+
+def title_foreign(lines: list[str]) -> tuple[str, float] | None:
+    """A foreign-currency unit a title line or side cell states (金额单位:万美元, （万港元）)."""
+    for line in lines:
+        simplified = to_simplified(line)
+        if "单位" in simplified or _BRACKETED_FOREIGN.search(simplified.replace(" ", "")):
+            found = foreign_unit(simplified)
+            if found is not None:
+                return found
     return None
 
 

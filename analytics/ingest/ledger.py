@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
+from analytics.domain import RANK
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.fields import SheetContext
-from analytics.ingest.headers import Header, find_header, parse_as_of
-from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
+from analytics.ingest.headers import SCAN_ROWS, Column, Header, find_header, parse_as_of
+from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, column_letter, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
-from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, vocabulary
+from analytics.vocabulary import Vocabulary, header_key, identity_key, lookup, lookup_stage, vocabulary
 
+_NUMERIC = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?")
 _SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
 # Sheet names that say nothing about their projects (so cannot stand in for an industry).
-_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表)?\d*$|台账|汇总|项目|储备|总表|明细|清单", re.IGNORECASE)
+_GENERIC_SHEET = re.compile(
+    r"^(?:sheet|工作表|表)?\d*$|^按|台账|汇总|项目|储备|总表|明细|清单|进展|进度|情况", re.IGNORECASE
+)
+# A one-project form has a handful of label rows; a list this long is a list whatever its names say.
+_FORM_MAX_ROWS = 100
 
 
 @dataclass
@@ -31,6 +38,7 @@ class SheetPlan:
     header: Header | None
     role: str  # "ledger", "targets", "skipped"
     reason: str = ""  # why a sheet is skipped: the catalogue entry sheet_reason.<reason> says it in words
+    notes: list[Issue] = field(default_factory=list)  # how the header was read (columns mapped, a guessed one)
 
 
 @dataclass
@@ -45,6 +53,7 @@ class LedgerRead:
     rows_rejected: int
     title_as_of: date | None
     sheets: list[SheetPlan] = field(default_factory=list)
+    rates: dict[str, float] = field(default_factory=dict)  # yuan per unit of each currency converted
 
     @property
     def rows_imported(self) -> int:
@@ -125,7 +134,9 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
             continue
         header = find_header(grid, vocab)
         if header is None:
-            plans.append(SheetPlan(grid, None, "skipped", "no_header"))
+            plans.append(
+                SheetPlan(grid, None, "skipped", "summary_table" if _summary_table(grid, vocab) else "no_header")
+            )
             continue
         _apply_overrides(header, grid.name, overrides)
         # A header's field may be claimed by two columns; the first keeps it, the other is kept as extra.
@@ -135,11 +146,65 @@ def plan_sheets(grids: list[SheetGrid], vocab: Vocabulary, overrides: dict[str, 
                 col.field = None
             elif col.field:
                 seen.add(col.field)
+        _stage_from_words(header, seen)
+        notes = []
         if "project_name" not in seen:
-            plans.append(SheetPlan(grid, header, "skipped", "no_name_column"))
-            continue
-        plans.append(SheetPlan(grid, header, "ledger"))
+            unlabelled = _unlabelled_name_column(grid, header, vocab)
+            if unlabelled is None:
+                reason = "summary_table" if _summary_table(grid, vocab) else "no_name_column"
+                plans.append(SheetPlan(grid, header, "skipped", reason))
+                continue
+            header.columns = sorted([*header.columns, unlabelled], key=lambda c: c.index)
+            notes.append(Issue("name_column_unlabelled", grid.name, header.first_row + 1, unlabelled.label, "warning",
+                               {"column": column_letter(unlabelled.index)}))  # fmt: skip
+        plans.append(SheetPlan(grid, header, "ledger", notes=notes + _mapping_notes(grid.name, header)))
     return plans
+
+
+def _stage_from_words(header: Header, seen: set[str]) -> None:
+    """A 项目性质 / 进展情况 column stands for the stage when the sheet has no stage column; else it is an extra."""
+    for col in header.columns:
+        if col.field == "stage_text":
+            col.field = None if "stage" in seen else "stage"
+    seen.discard("stage_text")
+    if any(c.field == "stage" for c in header.columns):
+        seen.add("stage")
+
+
+def _mapping_notes(sheet: str, header: Header) -> list[Issue]:
+    """One note per header read as a field, so the report says how every column was understood."""
+    return [
+        Issue("header_mapped", sheet, header.first_row + 1, col.label, "info",
+              {"label": col.label, "field": ref(f"field.{col.field}")})
+        for col in header.columns
+        if col.field
+    ]  # fmt: skip
+
+
+def _unlabelled_name_column(grid: SheetGrid, header: Header, vocab: Vocabulary) -> Column | None:
+    """A column with a blank header beside 序号 that holds distinct texts: the project names, unlabelled."""
+    labelled = {c.index for c in header.columns}
+    numbering = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
+    body = grid.rows[header.data_start :]
+    for index in sorted({i + d for i in numbering for d in (1, -1)} - labelled):
+        if index < 0:
+            continue
+        values = [row[index] for row in body if index < len(row) and row[index] not in (None, "")]
+        texts = [v.strip() for v in values if isinstance(v, str) and v.strip() and not _NUMERIC.fullmatch(v.strip())]
+        if texts and len(texts) >= 0.8 * len(values) and len(set(texts)) >= 0.8 * len(texts):
+            return Column(index, f"{column_letter(index)}列（无表头）", "project_name")
+    return None
+
+
+def _summary_table(grid: SheetGrid, vocab: Vocabulary) -> bool:
+    """A table by county, region or industry that counts projects (县别 | 项目数 | 总投资) rather than lists them."""
+    rows = [[header_key(str(c)) for c in row if isinstance(c, str) and c.strip()] for row in grid.rows[:SCAN_ROWS]]
+    for r, row in enumerate(rows):
+        if row and row[0] in vocab.summary_group_headers:
+            near = {text for other in rows[r : r + 3] for text in other}
+            if near & vocab.summary_count_headers:
+                return True
+    return False
 
 
 def read_ledger(
@@ -147,9 +212,14 @@ def read_ledger(
     file_name: str,
     overrides: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    rates: dict[str, float] | None = None,
 ) -> LedgerRead:
-    """Read and normalise an uploaded ledger; raise ImportRejected when nothing can be imported."""
+    """Read and normalise an uploaded ledger; raise ImportRejected when nothing can be imported.
+
+    rates: yuan per unit of foreign currencies (USD, HKD …), over the vocabulary's defaults.
+    """
     vocab = vocabulary()
+    rates = {**vocab.default_rates, **(rates or {})}
     fmt, grids = read_grids(data, file_name, max_bytes)
     plans = plan_sheets(grids, vocab, overrides)
     issues: list[Issue] = []
@@ -164,11 +234,18 @@ def read_ledger(
             issues.append(Issue("sheet_skipped", plan.grid.name, None, None, "info", _reason(plan)))
             continue
         assert plan.header is not None
+        issues.extend(plan.notes)
         context = _context(plan.grid.name, plan.header, vocab, n_ledgers)
+        context.rates = rates
         result = normalise_sheet(plan.grid, plan.header, context, vocab)
+        not_a_list = _not_a_list(result, vocab)
+        if not_a_list:
+            plan.role, plan.reason = "skipped", not_a_list
+            issues.append(Issue("sheet_skipped", plan.grid.name, None, None, "info", _reason(plan)))
+            continue
         issues.extend(result.unit_notes)
         results.append((plan, result))
-    if not n_ledgers:
+    if not results:
         _refuse_without_ledger(file_name, plans)
 
     dropped = _summary_sheets(results)
@@ -190,10 +267,15 @@ def read_ledger(
         raise ImportRejected(
             "no_valid_rows", file_name, params={"rows_read": rows_read, "rows_rejected": rows_rejected}
         )
+    projects = _merge_across_sheets(projects, issues)
     _flag_duplicates(projects, issues)
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
-    return LedgerRead(file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans)
+    used = {i.params["code"] for i in issues if i.code == "currency_converted"}
+    return LedgerRead(
+        file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans,
+        {code: rates[code] for code in sorted(used)},
+    )  # fmt: skip
 
 
 def _summary_sheets(results: list[tuple[SheetPlan, SheetResult]]) -> set[int]:
@@ -216,7 +298,7 @@ def _summary_sheets(results: list[tuple[SheetPlan, SheetResult]]) -> set[int]:
 def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> SheetContext:
     """What a sheet's name and title lines say about all its projects (industry, stage, unit)."""
     cols = header.field_columns()
-    context = SheetContext(name, unit_wan=header.title_unit_wan)
+    context = SheetContext(name, unit_wan=header.title_unit_wan, foreign=header.title_foreign)
     if "stage" not in cols:
         context.stage = lookup_stage(vocab.stages, name)
     if "industry" not in cols:
@@ -229,10 +311,32 @@ def _context(name: str, header: Header, vocab: Vocabulary, n_ledgers: int) -> Sh
     return context
 
 
+def _not_a_list(result: SheetResult, vocab: Vocabulary) -> str:
+    """Why a sheet read as a ledger holds no project list ("template", "form"), or "" when it does."""
+    if result.frame.empty and not result.rows_rejected:
+        return "template"  # a header, outline headings and numbered empty lines: nothing filled in
+    names = result.frame["project_name"].dropna()
+    if not 3 <= len(names) <= _FORM_MAX_ROWS:
+        return ""
+    # A label/value card: its "names" are labels (项目总投资额（万元）, 日期, 责任人, 业主（签名）：).
+    labels = names.map(
+        lambda n: n.rstrip().endswith((":", "：")) or header_key(n) in vocab.form_labels or bool(vocab.header_field(n))
+    )
+    return "form" if 3 * int(labels.sum()) >= len(names) else ""
+
+
+_NOT_A_LIST = ("template", "form", "summary_table")  # in this order, the refusal a file of such sheets gets
+
+
 def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
     """Raise the refusal that says why no sheet could be read as a ledger."""
     if not plans:
         raise ImportRejected("no_sheets", file_name)
+    unreadable = [p for p in plans if p.reason not in (*_NOT_A_LIST, "empty", "instructions", "")]
+    for reason in _NOT_A_LIST if not unreadable else ():
+        sheets = [p.grid.name for p in plans if p.reason == reason]
+        if sheets:
+            _refuse_not_a_list(file_name, reason, sheets)
     headed = [p for p in plans if p.header is not None]
     if headed:
         plan = headed[0]
@@ -249,9 +353,80 @@ def _refuse_without_ledger(file_name: str, plans: list[SheetPlan]) -> None:
     raise ImportRejected("no_ledger_header", file_name, sheet=sheet, params={"reasons": reasons})
 
 
+def _refuse_not_a_list(file_name: str, reason: str, sheets: list[str]) -> None:
+    """Refuse a file whose sheets are empty templates, one-project forms or summary tables, in one sentence."""
+    sheet = None  # the sentence names every sheet concerned
+    params: dict[str, object] = {"sheets": [ref("report.quoted", text=name) for name in sheets]}
+    if reason == "template":
+        raise ImportRejected("empty_template", file_name, sheet=sheet, params=params)
+    if reason == "form":
+        raise ImportRejected("form_not_list", file_name, sheet=sheet, params=params)
+    raise ImportRejected("summary_table", file_name, sheet=sheet, params=params)
+
+
 def _reason(plan: SheetPlan) -> dict[str, object]:
     """The params that say why a sheet was skipped."""
     return {"reason": ref(f"sheet_reason.{plan.reason or plan.role}")}
+
+
+# Fields where a later sheet's value only counts when the first sheet said nothing ("other", "unknown").
+_UNSAID = {"industry": "other", "channel": "unknown"}
+
+
+def _merge_across_sheets(projects: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+    """One row per real project: the same name (and investor, where both sheets give one) on two sheets is
+    one project, kept at its first place with the fields the other sheet adds; a note gives both places."""
+    if projects["source_sheet"].nunique() < 2:
+        return projects
+    names = projects["project_name"].map(identity_key)
+    investors = projects["investor"].map(identity_key)
+    repeated = names.duplicated(keep=False)
+    if not repeated.any():
+        return projects
+    merged = projects.copy()
+    keep = pd.Series(True, index=projects.index)
+    for _, group in projects[repeated].groupby(names[repeated], sort=False):
+        kept: list[int] = []
+        for i in group.index:
+            owner = next(
+                (
+                    k for k in kept
+                    if projects.at[k, "source_sheet"] != projects.at[i, "source_sheet"]
+                    and (investors[k] == investors[i] or not investors[k] or not investors[i])
+                ),
+                None,
+            )  # fmt: skip
+            if owner is None:
+                kept.append(i)
+                continue
+            _fill_from(merged, owner, projects.loc[i])
+            keep[i] = False
+            issues.append(
+                Issue("merged_across_sheets", projects.at[i, "source_sheet"], int(projects.at[i, "source_row"]), None,
+                      "info", {"name": projects.at[i, "project_name"], "sheet": projects.at[owner, "source_sheet"],
+                               "row": int(projects.at[owner, "source_row"])})
+            )  # fmt: skip
+    return merged[keep].reset_index(drop=True)
+
+
+def _fill_from(merged: pd.DataFrame, owner: int, other: pd.Series) -> None:
+    """Give the kept row what the other sheet's row adds: empty fields, the further stage, a key mark."""
+    for column in PROJECT_COLUMNS:
+        if column in ("source_sheet", "source_row", "project_name"):
+            continue
+        mine, theirs = merged.at[owner, column], other[column]
+        if column == "stage":
+            if mine in RANK and theirs in RANK and RANK[theirs] > RANK[mine]:
+                merged.at[owner, column], merged.at[owner, "stage_raw"] = theirs, other["stage_raw"]
+        elif column == "is_key":
+            merged.at[owner, column] = bool(mine) or bool(theirs)
+        elif column == "extra" and isinstance(theirs, str):
+            both = {**json.loads(theirs), **(json.loads(mine) if isinstance(mine, str) else {})}
+            merged.at[owner, column] = json.dumps(both, ensure_ascii=False, separators=(",", ":"))
+        elif column in _UNSAID and mine == _UNSAID[column] and theirs != _UNSAID[column]:
+            merged.at[owner, column], merged.at[owner, f"{column}_raw"] = theirs, other[f"{column}_raw"]
+        elif (mine is None or (not isinstance(mine, str) and pd.isna(mine))) and column != "stage_raw":
+            merged.at[owner, column] = theirs
 
 
 def _flag_duplicates(projects: pd.DataFrame, issues: list[Issue]) -> None:

@@ -18,12 +18,13 @@ from analytics.ingest.fields import (
     date_order_issues,
     flag_field,
     industry_field,
+    key_marks,
     project_type_field,
     row_issues,
     stage_field,
     text_field,
 )
-from analytics.ingest.headers import Column, Header, title_unit
+from analytics.ingest.headers import Column, Header, title_foreign, title_unit
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.rows import classify_rows, fill_merged_down, raw_frame, row_notes
 from analytics.ingest.values import normalise_text
@@ -39,7 +40,7 @@ PROJECT_COLUMNS = [
     "stage", "stage_raw", "project_type", "project_type_raw", "source_region", "department", "is_key",
     "signed_date", "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
     "channel", "channel_raw", "introduced_by", "fund_wan", "source_sheet", "source_row", "extra",
-    "planned_landed_date", "planned_construction_date", "planned_production_date",
+    "planned_landed_date", "planned_construction_date", "planned_production_date", "name_raw",
 ]  # fmt: skip
 PLANNED_DATES = tuple(PLANNED_DATE.values())
 
@@ -102,17 +103,31 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
         out[name] = text.values  # an object Series: None stays None (a bare array would infer str)
         issues += text.issues
 
+    numbering = next((c for c in header.columns if header_key(c.label) in vocab.ignored_headers), None)
+    marks = key_marks(out["project_name"], None if numbering is None else rows[numbering.index], sheet,
+                      cells("project_name").label, vocab)  # fmt: skip
+    marked = marks.raw.astype(bool)
+    # The name as written (★ included) is kept only where a mark was taken off it.
+    out["name_raw"] = out["project_name"].where(marked & (marks.values != out["project_name"]), None).astype(object)
+    out["project_name"] = marks.values
+    issues += marks.issues
+
     missing_name = out["project_name"].isna()
     issues += row_issues("name_missing", sheet, rows.index[missing_name], cells("project_name").label, "error")
 
     unit_notes: list[Issue] = []
     sheet_unit = context.unit_wan if context.unit_wan is not None else title_unit(footnotes)
+    sheet_foreign = context.foreign or (title_foreign(footnotes) if sheet_unit is None else None)
     for name, target in _AMOUNT_COLUMN.items():
         col = cols.get(name)
         unit = col.unit_wan if col and col.unit_wan is not None else sheet_unit
-        if col and unit is None:
+        foreign = (col.foreign or (sheet_foreign if col.unit_wan is None else None)) if col else None
+        if col and foreign is not None:
+            unit = _converted_unit(foreign, context, vocab)
+            unit_notes.append(_conversion_note(foreign, context, vocab, (sheet, header.first_row + 1, col.label)))
+        elif col and unit is None:
             unit_notes.append(Issue("unit_assumed", sheet, header.first_row + 1, col.label, "warning"))
-        amount = amount_field(cells(name), unit or 1.0)
+        amount = amount_field(cells(name), 1.0 if unit is None else unit)
         out[target] = amount.values.values
         issues += amount.issues
 
@@ -123,12 +138,12 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
         issues += dates.issues
 
     flag = flag_field(cells("is_key"))
-    out["is_key"] = flag.values
+    out["is_key"] = flag.values | marked
     issues += flag.issues
 
     section_industry = rows_info.section_industry.reindex(rows.index)
     section_title = rows_info.section_title.reindex(rows.index)
-    industry = industry_field(cells("industry"), section_industry, section_title, context, vocab)
+    industry = industry_field(cells("industry"), section_industry, section_title, context, vocab, out["project_name"])
     out["industry"], out["industry_raw"] = industry.values, industry.raw
     stage = stage_field(cells("stage"), rows_info.section_stage.reindex(rows.index), context, out, vocab)
     out["stage"], out["stage_raw"] = stage.values, stage.raw
@@ -150,9 +165,29 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
     )
 
 
+def _converted_unit(foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary) -> float:
+    """万元 per amount unit of a foreign-currency column (万美元 at 7.1 → 7.1); NaN without a rate."""
+    word, magnitude = foreign
+    rate = context.rates.get(vocab.currency_codes.get(word.upper(), ""))
+    return magnitude * rate if rate else float("nan")
+
+
+def _conversion_note(
+    foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary, where: tuple[str, int, str]
+) -> Issue:
+    """The warning that says which rate converted a column, or that none was known (amounts left empty)."""
+    word, magnitude = foreign
+    code = vocab.currency_codes.get(word.upper(), "")
+    rate = context.rates.get(code)
+    unit = ("万" if magnitude == 1.0 else "") + word
+    if not rate:
+        return Issue("currency_without_rate", *where, "warning", {"unit": unit})
+    return Issue("currency_converted", *where, "warning", {"unit": unit, "code": code, "rate": rate})
+
+
 def _extras(rows: pd.DataFrame, extra_cols: list[Column]) -> pd.Series:
     """Every unmapped column's cell as JSON per row, so nothing the analyst typed is dropped."""
-    if not extra_cols:
+    if not extra_cols or rows.empty:
         return pd.Series(None, index=rows.index, dtype=object)
     labels = list(dict.fromkeys(c.label for c in extra_cols))
     if len(labels) < len(extra_cols):  # two columns with one label: tell them apart by their letter

@@ -22,10 +22,15 @@ _GROUP_FIELDS = ("industry", "stage", "project_type", "department", "source_regi
 _ENUMERATED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、]|第[一二三四五六七八九十]+)"
 )
-_CHINESE_ORDINAL = r"[（(]?[一二三四五六七八九十]+[)）、.．]?"
+_CHINESE_ORDINAL = r"[（(]?[一二三四五六七八九十]+[)）、.．]?|[（(][0-9]+[)）]"
 _AMOUNT_LIKE = r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:亿|万|萬|億)?元?"
 _SECTION_SUFFIX = re.compile(r"(?:产业|行业|类|板块|领域)?(?:项目)?$")
 _MARKER_MAX_LEN = 12  # a totals/footnote label is short; a long text that starts with 合计 is something else
+_TOTAL_ANYWHERE_MAX_LEN = 24  # 漳州台商投资区工业项目合计82个: a place or group before the 合计, and its count
+# An outline number at the start of a text: 一、 / 一 工业 / （一） / (一） / (1) / 第一.
+_OUTLINE = re.compile(
+    r"^(?:[一二三四五六七八九十]+(?:[、.．]|\s|$)|[（(][一二三四五六七八九十0-9]+[)）]|第[一二三四五六七八九十]+)"
+)
 
 
 def raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
@@ -79,12 +84,18 @@ def _keys(texts: pd.Series, memo: _KeyMemo) -> pd.Series:
     return texts.map(memo).astype(str).fillna("")
 
 
-def _marker_hit(texts: pd.Series, markers: tuple[str, ...], memo: _KeyMemo) -> pd.Series:
-    """Cells that read as a totals label: 合计, 小计（3个）, 灯饰照明小计, 其中：签约项目."""
+def _marker_hit(
+    texts: pd.Series, markers: tuple[str, ...], memo: _KeyMemo, anywhere: tuple[str, ...] = ()
+) -> pd.Series:
+    """Cells that read as a totals label: 合计, 小计（3个）, 灯饰照明小计, 其中：签约项目, 龙海市合计14个."""
     keys = _keys(texts, memo)
     long_markers = tuple(m for m in markers if len(m) > 1)
     short = keys.str.len() <= _MARKER_MAX_LEN
-    return keys.isin(markers) | (short & (keys.str.startswith(long_markers) | keys.str.endswith(long_markers)))
+    hit = keys.isin(markers) | (short & (keys.str.startswith(long_markers) | keys.str.endswith(long_markers)))
+    if anywhere:
+        inside = keys.str.contains("|".join(map(re.escape, anywhere)), regex=True)
+        hit |= inside & (keys.str.len() <= _TOTAL_ANYWHERE_MAX_LEN)
+    return hit
 
 
 def to_footnote_key(text: str) -> str:
@@ -105,7 +116,7 @@ def _title_like(text: str, vocab: Vocabulary) -> bool:
 class Rows:
     """What each data row is, and what the section titles above the projects say (indexed by sheet row)."""
 
-    kind: pd.Series  # project / blank / total / footnote / header / section / continuation
+    kind: pd.Series  # project / blank / total / footnote / header / section / continuation / detail
     first_text: pd.Series  # the row's first non-empty text
     section_industry: pd.Series
     section_stage: pd.Series
@@ -137,7 +148,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
     lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
     is_total = pd.Series(False, index=raw.index)
     for c in lead_cols:
-        is_total |= _marker_hit(text[c], vocab.totals_markers, memo)
+        is_total |= _marker_hit(text[c], vocab.totals_markers, memo, vocab.totals_anywhere)
     mark(is_total, "total")
 
     # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
@@ -178,6 +189,17 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
         for c in ignored:
             numeral |= text[c].fillna("").str.fullmatch(_CHINESE_ORDINAL)
         mark((titled | numeral) & (wordy_elsewhere == 0), "section")
+        # An outline heading in the numbering column with the name column empty, amounts or not:
+        # （一）工业项目82个 | | 1847655.
+        outline = pd.Series(False, index=raw.index)
+        for c in ignored:
+            outline |= text[c].fillna("").str.match(_OUTLINE)
+        mark(outline & name_text.isna() & (wordy_elsewhere == 0), "section")
+        # No number and no name but something else (a funding-source line under a project): it belongs to
+        # the project above, if there is one (decided in classify_rows, which sees every row).
+        if ignored:
+            unnumbered = filled[ignored].sum(axis=1) == 0
+            mark(unnumbered & name_text.isna() & (n_filled > 0), "detail")
 
     mark(pd.Series(raw.index.isin(list(_continuation_rows(grid, header))), index=raw.index), "continuation")
 
@@ -212,9 +234,7 @@ _AS_ABOVE = object()
 _BLANKS = ["", " ", "\u3000", "\n", "\t"]
 # Text without which a lead cell cannot make its row a footnote, cut-off line or numbered title; the totals
 # markers of the vocabulary (in both scripts) are added to it.
-_SUSPECT_TEXT = (
-    r"[：:]|截至|截止|^[（(]?[一二三四五六七八九十]+[)）、.．]|^第[一二三四五六七八九十]|^[0-9]+、|^[（(][0-9]+[)）]"
-)
+_SUSPECT_TEXT = r"[：:]|截至|截止|^[（(]?[一二三四五六七八九十]+(?:[)）、.．\s]|$)|^第[一二三四五六七八九十]|^[0-9]+、|^[（(][0-9]+[)）]"
 
 
 @cache
@@ -244,6 +264,8 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
         suspect |= texts.eq(labels.get(c, "\0"))
         if name_col is not None and c == name_col.index:
             suspect |= texts.str.len().between(1, _SHORT_NAME)
+    if name_col is not None:
+        suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
     return suspect
 
@@ -256,6 +278,7 @@ def classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
         none = pd.Series(None, index=index, dtype=object)
         return Rows(pd.Series("project", index=index, dtype=object), none, none, none, none)
     found = _classify_in_full(raw[suspects], header, vocab, grid)
+    kind = _attach_details(found.kind.reindex(index, fill_value="project"))
 
     def carried(values: pd.Series) -> pd.Series:
         # Section facts hold from their row down to the next suspect row, which carries them on itself.
@@ -263,12 +286,22 @@ def classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
         return out.where(index >= values.index[0], None)
 
     return Rows(
-        found.kind.reindex(index, fill_value="project"),
+        kind,
         found.first_text.reindex(index),
         carried(found.section_industry),
         carried(found.section_stage),
         carried(found.section_title),
     )
+
+
+def _attach_details(kind: pd.Series) -> pd.Series:
+    """Unnumbered, unnamed rows continue the project above them; with no project above they stay rows
+    without a name (reported as errors)."""
+    if not (kind == "detail").any():
+        return kind
+    owner = kind.where(~kind.isin(["blank", "detail"])).ffill()
+    attached = (kind == "detail") & owner.isin(["project", "continuation"])
+    return kind.where(~(kind == "detail") | attached, "project")
 
 
 def _carried(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -286,6 +319,7 @@ _SKIPPED_CODES = {
     "footnote": "footnote_row_skipped",
     "header": "header_row_skipped",
     "continuation": "continuation_row_skipped",
+    "detail": "detail_row_attached",
 }
 
 

@@ -7,6 +7,7 @@ libraries already loaded (no import cost) and shares the parent's memory until i
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -31,6 +32,7 @@ def _address_space() -> int:
 
 
 def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -> None:  # noqa: ANN001
+    faulthandler.disable()  # a reader that aborts is expected here: the parent reports it in one sentence
     limit = _address_space() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:

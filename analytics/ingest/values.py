@@ -347,6 +347,22 @@ def parse_text(s: pd.Series) -> Parsed:
     )
 
 
+def foreign_unit(text: str) -> tuple[str, float] | None:
+    """(currency as written, magnitude as a multiplier into 万 of it) of a foreign-currency unit in a header
+    or title (万美元 -> ("美元", 1.0), 美元 -> ("美元", 0.0001)); None when absent or RMB."""
+    cleaned = _normalise(np.array([text], dtype=object))[0]
+    if cleaned is None:
+        return None
+    for context in _UNIT_CONTEXTS:
+        for match in context.finditer(cleaned):
+            magnitude, currency = match.group("magnitude"), match.group("currency")
+            if currency not in (None, "元"):
+                return currency, _MAGNITUDE_WAN[magnitude or ""]
+            if magnitude or currency:
+                return None
+    return None
+
+
 def unit_multiplier(text: str) -> float | None:
     """Multiplier into 万元 of the unit in a header or title (亿元 -> 10000); None if absent or not RMB."""
     cleaned = _normalise(np.array([text], dtype=object))[0]

@@ -179,7 +179,7 @@ PROJECT_FIELDS = (
     "is_key", "project_type", "source_region", "department", "channel", "introduced_by", "fund_wan",
     "signed_date", "landed_date", "construction_date", "production_date",
     "planned_landed_date", "planned_construction_date", "planned_production_date",
-    "problems", "measures", "notes", "source_sheet", "source_row",
+    "problems", "measures", "notes", "source_sheet", "source_row", "name_raw",
 )  # fmt: skip
 _PROJECT_ROWS = f"SELECT {', '.join('p.' + c for c in PROJECT_FIELDS)} {SCOPE} ORDER BY p.source_sheet, p.source_row"
 

@@ -17,6 +17,7 @@ from analytics.ingest.targets import read_targets
 from analytics.store.snapshots import (
     Stored,
     current_user,
+    exchange_rates,
     sha256,
     snapshot_for_hash,
     snapshot_info,
@@ -71,7 +72,10 @@ def import_bytes(
     stored = _already_stored(con, data, as_of)
     if stored is not None:
         return stored  # not read again: the report says which snapshot holds it
-    ledger = run_limited(read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes)
+    ledger = run_limited(
+        read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
+        rates=exchange_rates(con),
+    )  # fmt: skip
     return import_ledger(con, ledger, data, as_of, who, overrides, archive)
 
 

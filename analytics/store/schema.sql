@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS projects (
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_landed_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_construction_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_production_date DATE;
+-- The name as written when a key-project mark (★, 【重点】) was taken off it; NULL otherwise.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS name_raw VARCHAR;
+-- Exchange rates (yuan per unit, e.g. {"USD": 7.1}) that converted foreign-currency amounts into 万元.
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

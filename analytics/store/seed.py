@@ -48,7 +48,9 @@ def rebuild_from_archive(archive: Path, target: Path) -> int:
     try:
         for manifest in archived_uploads(archive):
             data = (archive / manifest["blob"]).read_bytes()
-            ledger = read_ledger(data, manifest["file_name"], overrides=manifest["overrides"] or None)
+            ledger = read_ledger(
+                data, manifest["file_name"], overrides=manifest["overrides"] or None, rates=manifest.get("rates")
+            )
             store_snapshot(
                 con, ledger, data, date.fromisoformat(manifest["as_of"]), manifest["as_of_source"],
                 who=manifest["created_by"], overrides=manifest["overrides"], archive=archive_dir(target),

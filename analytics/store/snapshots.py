@@ -6,9 +6,7 @@ import getpass
 import hashlib
 import json
 import os
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +17,7 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
-from analytics.vocabulary import to_simplified
-
-_KEY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+from analytics.vocabulary import identity_key, vocabulary
 
 
 def current_user() -> str:
@@ -33,16 +29,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _identity(text: str | None) -> str:
-    if not text:
-        return ""
-    return _KEY_NOISE.sub("", to_simplified(unicodedata.normalize("NFKC", text))).lower()
-
-
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
-    names = projects["project_name"].map(_identity)
-    investors = projects["investor"].map(_identity)
+    names = projects["project_name"].map(identity_key)
+    investors = projects["investor"].map(identity_key)
     return names + "|" + investors
 
 
@@ -50,6 +40,24 @@ def project_keys(projects: pd.DataFrame) -> pd.Series:
 class Stored:
     snapshot_id: int
     duplicate: bool  # identical bytes were already stored: no new snapshot was made
+
+
+RATE_SETTING = "rate."  # settings key prefix: rate.USD = yuan per US dollar
+
+
+def exchange_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Yuan per unit of each foreign currency: the vocabulary's defaults, overridden by settings."""
+    rows = con.execute("SELECT key, value FROM settings WHERE starts_with(key, ?)", [RATE_SETTING]).fetchall()
+    saved = {key[len(RATE_SETTING) :]: float(value) for key, value in rows}
+    return {**vocabulary().default_rates, **saved}
+
+
+def set_exchange_rate(con: duckdb.DuckDBPyConnection, code: str, rate: float) -> None:
+    """Keep the rate (yuan per unit) that later imports convert a currency at."""
+    if not rate > 0:
+        raise ValueError(f"汇率应为正数，收到 {rate}")
+    con.execute("DELETE FROM settings WHERE key = ?", [RATE_SETTING + code])
+    con.execute("INSERT INTO settings VALUES (?, ?)", [RATE_SETTING + code, repr(float(rate))])
 
 
 def snapshot_for_hash(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
@@ -95,13 +103,13 @@ def store_snapshot(
             """
             INSERT INTO snapshots (snapshot_id, as_of, as_of_source, sha256, file_name, file_format,
                                    created_at, created_by, rows_read, rows_imported, rows_rejected,
-                                   overrides, issues)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   overrides, issues, rates)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 snapshot_id, as_of, as_of_source, digest, ledger.file_name, ledger.file_format,
                 created_at, who, ledger.rows_read, ledger.rows_imported, ledger.rows_rejected,
-                json.dumps(overrides or {}, ensure_ascii=False), issues_json,
+                json.dumps(overrides or {}, ensure_ascii=False), issues_json, json.dumps(ledger.rates),
             ],
         )  # fmt: skip
         con.register("incoming_projects", projects)
@@ -147,6 +155,7 @@ def _archive_original(
         "created_at": created_at.isoformat(),
         "created_by": who,
         "overrides": overrides or {},
+        "rates": ledger.rates,  # a rebuild converts foreign currencies at the rates used then
         "blob": blob.name,
         # Uploads within one second share created_at; this keeps their replay order exact.
         "sequence": time.time_ns(),

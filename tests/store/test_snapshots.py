@@ -144,7 +144,7 @@ def test_a_previewed_ledger_is_stored_without_reading_the_upload_again(
 def test_the_stored_report_keeps_codes_and_params(con) -> None:
     outcome = import_bytes(con, title_rows_xlsx(), "台账.xlsx")
     stored = con.execute("SELECT issues FROM snapshots WHERE snapshot_id = ?", [outcome.snapshot_id]).fetchone()[0]
-    records = json.loads(stored)
+    records = [r for r in json.loads(stored) if r["code"] != "header_mapped"]  # one note per header (row 4)
     # 合计, 备注：…, 填表人：… rows (11-13), each a code with the row's text as its param.
     assert [(r["code"], r["row"]) for r in records] == [
         ("total_row_skipped", 11), ("footnote_row_skipped", 12), ("footnote_row_skipped", 13)
@@ -152,4 +152,21 @@ def test_the_stored_report_keeps_codes_and_params(con) -> None:
     assert records[0]["params"] == {"text": "合计"} and "message" not in records[0]
     report = snapshot_issues(con, outcome.snapshot_id)
     assert report == outcome.issues
-    assert report[0].sentence("en") == 'Total or subtotal row, skipped: "合计"'
+    total = next(i for i in report if i.code == "total_row_skipped")
+    assert total.sentence("en") == 'Total or subtotal row, skipped: "合计"'
+
+
+def test_exchange_rates_come_from_settings_and_are_stored_with_the_snapshot(con) -> None:  # noqa: ANN001
+    from analytics.store.snapshots import exchange_rates, set_exchange_rate
+    from tests.fixtures.real_shapes import us_dollars_xlsx
+
+    assert exchange_rates(con)["USD"] == 7.1  # the vocabulary's documented default
+    set_exchange_rate(con, "USD", 6.5)
+    assert exchange_rates(con)["USD"] == 6.5
+    outcome = import_bytes(con, us_dollars_xlsx(), "签约.xlsx")
+    amounts = con.execute(
+        "SELECT investment_wan FROM projects WHERE snapshot_id = ? ORDER BY source_row", [outcome.snapshot_id]
+    ).fetchall()
+    assert amounts == [(650.0,), (130.0,)]  # 100 and 20 万美元 at 6.5
+    stored = con.execute("SELECT rates FROM snapshots WHERE snapshot_id = ?", [outcome.snapshot_id]).fetchone()[0]
+    assert json.loads(stored) == {"USD": 6.5}
