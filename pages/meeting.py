@@ -16,7 +16,7 @@ from analytics.metrics.filters import Filters
 from analytics.story.model import Deck, Slide
 from analytics.story.numbers import default_years
 from analytics.story.slides import build_deck
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import connection, page_context, plain, snapshot_caption
 
 # Projector styling: Streamlit's header, toolbar and sidebar out of the way, large type, high contrast.
 # Only fixed rules here; nothing from data is ever put into this block.
@@ -99,8 +99,9 @@ def _cell(value: object) -> str:
 def _table(slide: Slide) -> None:
     frame = pd.DataFrame([[_cell(v) for v in row] for row in slide.table.rows], columns=list(slide.table.columns))
     if len(frame) <= STATIC_ROWS:
-        # Read whole on a projector: a static table, no scrolling; the first column names the rows.
-        st.table(frame.set_index(frame.columns[0]))
+        # Read whole on a projector: a static table, no scrolling; the first column names the rows. st.table reads
+        # Markdown in its cells, so project names and comments are escaped to show as typed.
+        st.table(frame.map(plain).set_index(frame.columns[0]))
     else:
         st.dataframe(frame, hide_index=True, width="stretch", height=CHART_HEIGHT)
 

@@ -14,6 +14,7 @@ from analytics.i18n import label
 from analytics.metrics.history import project_history
 from analytics.metrics.projects import ProjectFilter, filter_projects, options
 from analytics.metrics.reserve import SIZE_BANDS
+from analytics.store.comments import MAX_NAME, MAX_TEXT, CommentRefused, add_comment, comments
 from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
 from pages.context import PageContext, connection, page_context, plain, snapshot_caption, snapshot_projects
@@ -113,6 +114,42 @@ def _detail(ctx: PageContext, project: pd.Series) -> None:
     st.dataframe(table.rename(columns=lambda c: ctx.t(f"projects.history.{c}")), hide_index=True, width="stretch")
 
 
+def _comments(ctx: PageContext, project: pd.Series) -> None:
+    """部门补充意见 on this project: listed for everyone (as table cells: plain text), added by analysts."""
+    st.markdown(f"**{ctx.t('comments.header')}**")
+    found = comments(connection(), [project["project_key"]])
+    if found.empty:
+        st.caption(ctx.t("comments.none"))
+    else:
+        shown = found[["comment_date", "department", "author", "text"]].copy()
+        shown["comment_date"] = shown["comment_date"].map(day)
+        st.dataframe(
+            shown.rename(columns=lambda c: ctx.t(f"comments.col.{c}")), hide_index=True, width="stretch",
+            key="project_comments",
+        )  # fmt: skip
+    if not ctx.can("comment"):
+        st.caption(ctx.t("access.comment_needs_sign_in"))
+        return
+    with st.form("comment_form", clear_on_submit=True):
+        department = st.text_input(ctx.t("comments.department"), max_chars=MAX_NAME, key="comment_department")
+        text = st.text_area(ctx.t("comments.text"), max_chars=MAX_TEXT, key="comment_text")
+        submitted = st.form_submit_button(ctx.t("comments.add"), key="comment_submit")
+    if submitted:
+        try:
+            add_comment(
+                connection(), project["project_key"], project["project_name"], department, ctx.user, text,
+                who=ctx.user,
+            )  # fmt: skip
+        except CommentRefused as exc:
+            field = exc.params.get("field")
+            params = {**exc.params, "field": ctx.t(f"comment.field.{field}")} if field else exc.params
+            st.error(ctx.t(exc.code, **params))
+        else:
+            st.cache_data.clear()  # the meeting deck's key-project slides show comments
+            st.success(ctx.t("comments.added"))
+            st.rerun()
+
+
 def _sync_project_to_url() -> None:
     """Keep ?project= on the project shown, so the address bar is a link to it."""
     st.query_params["project"] = st.session_state["project_detail"]
@@ -150,4 +187,6 @@ if not chosen.empty:
         ctx.t("projects.detail"), list(names), format_func=names.get, key="project_detail",
         on_change=_sync_project_to_url,
     )  # fmt: skip
-    _detail(ctx, chosen[chosen["project_key"] == picked].iloc[0])
+    project = chosen[chosen["project_key"] == picked].iloc[0]
+    _detail(ctx, project)
+    _comments(ctx, project)
