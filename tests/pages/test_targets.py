@@ -97,3 +97,30 @@ def test_industry_filter_compares_like_with_like(sample_db: Path) -> None:
     town = pace[(pace["产业"] == "全镇") & (pace["指标"] == "签约项目数")]
     assert town["目标"].tolist() == [lighting]
     assert set(pace["产业"]) == {"灯饰照明", "全镇"}
+
+
+def test_the_editor_takes_signed_investment_in_yi_and_stores_wan(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        town_wan = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'total' AND measure = 'signed_investment_wan'"
+        ).fetchone()
+    at = open_as_analyst("targets")
+    # What st.data_editor stores when a cell is edited: row 0 is 灯饰照明, the column is headed in 亿元.
+    at.session_state["targets_editor_2024"] = {
+        "edited_rows": {0: {"签约投资额（亿元）": 212.5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="targets_save").click().run()
+    assert not at.exception
+    with duckdb.connect(str(sample_db)) as con:
+        lighting = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_investment_wan'"
+        ).fetchone()[0]
+        town_after = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'total' AND measure = 'signed_investment_wan'"
+        ).fetchone()
+        changed = con.execute("SELECT count(*) FROM target_changes WHERE changed_by = ?", [ANALYST]).fetchone()[0]
+    assert lighting == 2_125_000  # 212.5 亿元 = 2,125,000 万元
+    assert town_after == town_wan  # untouched cells keep their stored 万元 exactly
+    assert changed == 1
