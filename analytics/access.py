@@ -67,9 +67,13 @@ class Settings:
         require = environ.get("RESERVES_REQUIRE_SIGN_IN", section.get("require_sign_in", False))
         minutes = environ.get("RESERVES_IDLE_MINUTES", section.get("idle_minutes", IDLE_TIMEOUT // 60))
         emails = section.get("analyst_emails")
+        try:
+            idle = max(1, int(minutes)) * 60
+        except (TypeError, ValueError):  # a typo must not switch the timeout off
+            idle = IDLE_TIMEOUT
         return cls(
             require_sign_in=_truthy(require),
-            idle_timeout=max(1, int(minutes)) * 60,
+            idle_timeout=idle,
             analyst_emails=None if emails is None else frozenset(str(e).strip().lower() for e in emails),
         )
 

@@ -54,6 +54,7 @@ def test_settings_from_secrets_and_environment() -> None:
     # The environment wins over secrets.toml, either way.
     assert not Settings.read({"require_sign_in": True}, {"RESERVES_REQUIRE_SIGN_IN": "0"}).require_sign_in
     assert Settings.read({}, {"RESERVES_REQUIRE_SIGN_IN": "yes"}).require_sign_in
+    assert Settings.read({}, {"RESERVES_IDLE_MINUTES": "half an hour"}).idle_timeout == 1800
 
 
 def test_oidc_role_follows_the_analyst_list() -> None:
