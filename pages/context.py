@@ -321,6 +321,8 @@ def page_context(with_sidebar: bool = True) -> PageContext:
     if not access.can(role, "view"):
         st.title(t("app.title", lang))
         st.info(t("access.sign_in_to_view", lang))
+        if not with_sidebar:  # meeting mode draws no sidebar: the sign-in comes here instead
+            _sign_in_box(lang, settings)
         st.stop()
     con = connection()
     snapshot_id = active_snapshot_id(con)

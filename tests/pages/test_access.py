@@ -251,3 +251,12 @@ def test_the_audit_log_on_the_data_page_filters_by_action(sample_db: Path) -> No
     at.multiselect(key="audit_actions").set_value(["sign_in_failed"]).run()
     log = next(d.value for d in at.dataframe if "动作" in d.value.columns)
     assert log["动作"].tolist() == ["登录失败"] and log["操作人"].tolist() == [ANALYST]
+
+
+def test_meeting_mode_offers_the_sign_in_when_viewing_needs_one(sample_db: Path) -> None:
+    create_analyst(name="书记", role="viewer")
+    at = open_page("meeting", secrets={"access": {"require_sign_in": True}})
+    assert not at.exception and not at.get("plotly_chart")
+    sign_in(at, name="书记")
+    assert not at.exception
+    assert at.get("plotly_chart")  # the first slide's chart
