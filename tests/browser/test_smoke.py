@@ -104,6 +104,8 @@ def test_upload_preview_commit_and_snapshot_list(analyst_app: str, browser, tmp_
     page.get_by_text("本周台账.xlsx").first.wait_for(timeout=30_000)
     # The preview counts what was read: 5 projects, the 合计 and footnote rows skipped as notes.
     page.get_by_role("button", name="确认导入为新快照").wait_for(timeout=30_000)
+    # On a busy machine the rerun after signing in can still be painting: wait for the five preview counts.
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 5", timeout=30_000)
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values[:3] == ["5", "5", "0"]
     ARTIFACTS.mkdir(exist_ok=True)
