@@ -37,12 +37,15 @@ def comment_form(ctx: PageContext, project_key: str, project_name: str, key: str
     with st.form(f"{key}_form", clear_on_submit=True):
         left, middle, right = st.columns([2, 2, 1])
         department = left.text_input(ctx.t("comments.department"), max_chars=MAX_NAME, key=f"{key}_department")
-        author = middle.text_input(ctx.t("comments.author"), max_chars=MAX_NAME, key=f"{key}_author")
+        # Whose comment it is (the department head), prefilled with the signed-in analyst who types it in.
+        author = middle.text_input(
+            ctx.t("comments.author"), value=ctx.user or "", max_chars=MAX_NAME, key=f"{key}_author"
+        )
         on = right.date_input(ctx.t("comments.date"), value=date.today(), key=f"{key}_date")
         text = st.text_area(ctx.t("comments.text"), max_chars=MAX_TEXT, key=f"{key}_text")
-        if st.form_submit_button(ctx.t("comments.add"), type="primary"):
+        if st.form_submit_button(ctx.t("comments.add"), type="primary", key=f"{key}_submit"):
             try:
-                add_comment(connection(), project_key, project_name, department, author, text, on)
+                add_comment(connection(), project_key, project_name, department, author, text, on, who=ctx.user)
             except CommentRefused as refused:
                 field = refused.params.get("field")
                 params = {**refused.params, "field": ctx.t(f"comment.field.{field}")} if field else refused.params
@@ -54,8 +57,11 @@ def comment_form(ctx: PageContext, project_key: str, project_name: str, key: str
 
 
 def comment_section(ctx: PageContext, project_key: str, project_name: str, key: str) -> None:
-    """Heading, list and form together."""
+    """Heading, list and (for an analyst) the form together."""
     st.subheader(ctx.t("comments.header"))
     comment_list(ctx, project_key, key)
-    with st.expander(ctx.t("comments.add_title")):
+    if not ctx.can("comment"):
+        st.caption(ctx.t("access.comment_needs_sign_in"))
+        return
+    with st.expander(ctx.t("comments.add_title"), expanded=True):
         comment_form(ctx, project_key, project_name, key)

@@ -5,8 +5,12 @@ State that a shared link must reproduce (language, industry filter) lives in the
 
 from __future__ import annotations
 
+import math
+import os
 import re
-from collections.abc import Callable
+import secrets
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,14 +18,17 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from analytics import access
 from analytics.domain import INDUSTRIES
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
 from analytics.metrics import projects as project_metrics
 from analytics.metrics.filters import Filters
 from analytics.metrics.history import stage_history
+from analytics.store import audit
 from analytics.store.connection import connect, database_path
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
+from analytics.store.users import authenticate, has_accounts
 from analytics.theme import day
 
 # The pages in menu order: (script, message key of its title, icon, URL path). A page joins this list
@@ -69,10 +76,15 @@ def _set_url_state(name: str, value: str, default: str) -> None:
 
 
 T = TypeVar("T")
-# CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that start emphasis, code,
-# links, HTML, headings, tables, strikethrough, LaTeX ($) or Streamlit's :colour[…] / :emoji: directives inside
-# a line; a "(" only makes a link after an escaped "]", so names keep their parentheses.
-_MARKDOWN_CHARACTERS = re.compile(r"([\\`*_\[\]<>#|~$:])")
+# CommonMark lets any ASCII punctuation be backslash-escaped and shows it as the character itself: escaping all of
+# it stops emphasis, code, links, images, HTML, headings, tables and $…$ LaTeX. Some markup is found after the
+# escapes are gone, in the parsed text: GFM autolinks (http://…, www.…, a@b.cn) and Streamlit's :red[…] colours,
+# :material/…: icons and :emoji: codes. An invisible word joiner after every ":" and "@" and inside "www." breaks
+# those patterns without changing what a reader sees.
+_MARKDOWN_CHARACTERS = re.compile(r"([!-/:-@\[-`{-~])")
+_FOUND_AFTER_PARSING = re.compile(r"([:@])|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -112,10 +124,16 @@ class PageContext:
     snapshot_id: int | None
     snapshot: dict | None
     industries: tuple[str, ...]
+    role: str = access.VIEWER
+    user: str | None = None  # the signed-in name: what the audit records for this session's changes
 
     @property
     def filters(self) -> Filters:
         return Filters(self.industries)
+
+    def can(self, action: str) -> bool:
+        """Whether this visitor may take the action (the rules are analytics/access.py's)."""
+        return access.can(self.role, action)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -128,8 +146,134 @@ def industries_filter() -> tuple[str, ...]:
     return chosen or INDUSTRIES
 
 
-def sidebar(lang: str) -> tuple[str, ...]:
-    """Language switch and the global industry filter, both mirrored into the URL."""
+def _secret_section(name: str) -> Mapping[str, object]:
+    """A section of .streamlit/secrets.toml, empty when there is no such file or section."""
+    try:
+        section = st.secrets.get(name)
+    except FileNotFoundError:  # no secrets.toml at all (StreamlitSecretNotFoundError)
+        return {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def access_settings() -> access.Settings:
+    """[access] in secrets.toml (require_sign_in, idle_minutes, analyst_emails), overridden by the environment."""
+    return access.Settings.read(_secret_section("access"), os.environ)
+
+
+def _oidc_configured() -> bool:
+    """An [auth] section in secrets.toml means an OIDC provider signs people in (st.login) instead of passwords."""
+    return bool(_secret_section("auth"))
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle(database: str) -> access.Throttle:
+    # Process-wide, per database: a name locked out stays locked out whichever session tries it.
+    return access.Throttle()
+
+
+def _session_token() -> str:
+    return st.session_state.setdefault("session_token", secrets.token_hex(8))
+
+
+def _sign_out(reason: str) -> None:
+    who = st.session_state.pop("signed_in", None)
+    if who:
+        audit.record(connection(), who["name"], "sign_out", target=who["name"], detail={"reason": reason})
+
+
+def _expire_idle(settings: access.Settings) -> None:
+    """Sign a session out after idling past the timeout; any rerun (a click, a filter) counts as activity."""
+    who = st.session_state.get("signed_in")
+    if not who:
+        return
+    now = time.time()
+    if access.idle_expired(who["last_seen"], now, settings.idle_timeout):
+        _sign_out("timeout")
+        st.session_state["signed_out_idle"] = True
+        if who["via"] == "oidc":
+            st.logout()
+    else:
+        who["last_seen"] = now
+
+
+def _oidc_identity(settings: access.Settings) -> None:
+    """Turn the provider's signed-in identity into this session's (once, audited)."""
+    if "signed_in" in st.session_state or not st.user.get("is_logged_in"):
+        return
+    email = str(st.user.get("email") or "")
+    name = email or str(st.user.get("name") or "?")
+    role = settings.oidc_role(email)
+    st.session_state["signed_in"] = {"name": name, "role": role, "via": "oidc", "last_seen": time.time()}
+    audit.record(connection(), name, "sign_in", target=name, detail={"via": "oidc", "role": role})
+
+
+def identity(settings: access.Settings) -> tuple[str, str | None]:
+    """(role, signed-in name) of this session."""
+    who = st.session_state.get("signed_in")
+    if who:
+        return who["role"], who["name"]
+    return access.visitor_role(settings.require_sign_in), None
+
+
+def _try_password(name: str, password: str, lang: str) -> None:
+    con = connection()
+    name = name.strip()
+    throttle = _throttle(str(database_path()))
+    keys = (f"user:{name}", f"session:{_session_token()}")
+    wait = throttle.wait(*keys)
+    if wait > 0:
+        audit.record(con, name or "?", "sign_in_failed", target=name, detail={"reason": "throttled"})
+        st.session_state["sign_in_error"] = t("access.throttled", lang, minutes=math.ceil(wait / 60))
+        return
+    role = authenticate(con, name, password) if name and password else None
+    if role is None:
+        throttle.failed(*keys)
+        if not (name and password):
+            audit.record(con, name or "?", "sign_in_failed", target=name, detail={"reason": "empty"})
+        st.session_state["sign_in_error"] = t("access.failed", lang)
+        return
+    throttle.succeeded(*keys)
+    st.session_state.pop("sign_in_error", None)
+    st.session_state.pop("signed_out_idle", None)
+    st.session_state["signed_in"] = {"name": name, "role": role, "via": "password", "last_seen": time.time()}
+    st.rerun()
+
+
+def _sign_in_box(lang: str, settings: access.Settings) -> None:
+    """The sidebar's sign-in: who is signed in and 退出, or a small form (or the provider's button)."""
+    who = st.session_state.get("signed_in")
+    if who:
+        st.caption(t("access.signed_in_as", lang, name=plain(who["name"]), role=t(f"role.{who['role']}", lang)))
+        if st.button(t("access.sign_out", lang), key="sign_out"):
+            _sign_out("button")
+            if who["via"] == "oidc":
+                st.logout()
+            st.rerun()
+        return
+    if st.session_state.get("signed_out_idle"):
+        st.caption(t("access.idle_signed_out", lang, minutes=settings.idle_timeout // 60))
+    title = t("access.sign_in_title" if settings.require_sign_in else "access.analyst_sign_in", lang)
+    if _oidc_configured():
+        st.markdown(f"**{title}**")
+        if st.button(t("access.sign_in_oidc", lang), key="sign_in_oidc"):
+            st.login()
+        return
+    if not has_accounts(connection()):
+        st.caption(t("access.no_accounts", lang))
+        return
+    with st.form("sign_in_form", clear_on_submit=True, border=True):
+        st.markdown(f"**{title}**")
+        name = st.text_input(t("access.name", lang), key="sign_in_name", max_chars=access.MAX_NAME)
+        password = st.text_input(t("access.password", lang), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("access.sign_in", lang), key="sign_in_submit")
+    if submitted:
+        _try_password(name or "", password or "", lang)
+    if st.session_state.get("sign_in_error"):
+        st.error(st.session_state["sign_in_error"])
+
+
+def sidebar(lang: str, settings: access.Settings | None = None) -> tuple[str, ...]:
+    """Language switch, the global industry filter (both mirrored into the URL) and the sign-in."""
     with st.sidebar:
         # Our own menu: the same in every run mode, in the chosen language, keeping the URL's filters.
         for script, key, icon, _ in PAGES:
@@ -151,6 +295,8 @@ def sidebar(lang: str) -> tuple[str, ...]:
         picked_in_order = tuple(i for i in INDUSTRIES if i in picked)
         chosen = picked_in_order or INDUSTRIES  # clearing the filter means every industry
         _set_url_state("industry", "" if chosen == INDUSTRIES else ",".join(chosen), "")
+        st.divider()
+        _sign_in_box(lang, settings or access_settings())
     return chosen
 
 
@@ -160,19 +306,38 @@ def page_setup() -> None:
 
 
 def page_context(with_sidebar: bool = True) -> PageContext:
-    """Everything a page needs before it draws: language, filter, active snapshot."""
+    """Everything a page needs before it draws: language, filter, who is signed in, active snapshot.
+
+    When viewing needs a sign-in and this visitor has none, the page stops here with one line saying so.
+    """
     page_setup()
     lang = language()
-    industries = sidebar(lang) if with_sidebar else industries_filter()
+    settings = access_settings()
+    _expire_idle(settings)
+    if _oidc_configured():
+        _oidc_identity(settings)
+    industries = sidebar(lang, settings) if with_sidebar else industries_filter()
+    role, user = identity(settings)
+    if not access.can(role, "view"):
+        st.title(t("app.title", lang))
+        st.info(t("access.sign_in_to_view", lang))
+        if not with_sidebar:  # meeting mode draws no sidebar: the sign-in comes here instead
+            _sign_in_box(lang, settings)
+        st.stop()
     con = connection()
     snapshot_id = active_snapshot_id(con)
     snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
-    return PageContext(lang, snapshot_id, snapshot, industries)
+    return PageContext(lang, snapshot_id, snapshot, industries, role, user)
 
 
 def plain(text: object) -> str:
-    """Data (a file or project name) for an element that reads Markdown: every Markdown character escaped."""
-    return _MARKDOWN_CHARACTERS.sub(r"\\\1", str(text))
+    """Data (a file or project name) for an element that reads Markdown: shown exactly as typed, on one line.
+
+    Every ASCII punctuation character is backslash-escaped, a word joiner keeps links and directives from forming,
+    and line breaks become spaces (a line of its own could start a heading, a list or a table).
+    """
+    text = _FOUND_AFTER_PARSING.sub(lambda m: (m.group(1) or "") + WORD_JOINER, _LINE_BREAKS.sub(" ", str(text)))
+    return _MARKDOWN_CHARACTERS.sub(r"\\\1", text)
 
 
 def snapshot_caption(ctx: PageContext, note: str | None = None) -> None:

@@ -13,10 +13,10 @@ from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
 from analytics.ingest.sandbox import run_limited
+from analytics.store import audit
 from analytics.store.connection import archive_dir, database_path
-from analytics.store.imports import import_ledger, resolve_as_of
+from analytics.store.imports import import_ledger, record_refusal, resolve_as_of
 from analytics.store.snapshots import (
-    current_user,
     exchange_rates,
     list_snapshots,
     original_file,
@@ -25,29 +25,38 @@ from analytics.store.snapshots import (
     snapshot_issues,
 )
 from analytics.vocabulary import vocabulary
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import PageContext, connection, page_context, plain, snapshot_caption
 
+AUDIT_ROWS = 1000  # the newest; `python -m analytics audit --json` gives them all
 PREVIEW_COLUMNS = [
     "source_sheet", "source_row", "project_name", "investor", "industry", "investment_wan", "stage",
     "signed_date", "landed_date", "construction_date", "production_date", "is_key", "issues",
 ]  # fmt: skip
 
 
-def _read(data: bytes, name: str, overrides: dict[str, str]) -> LedgerRead | ImportRejected:
-    """Read an upload once per (content, mapping, rates) and keep the result for this session's reruns."""
+def _read(ctx: PageContext, data: bytes, name: str, overrides: dict[str, str]) -> LedgerRead | ImportRejected:
+    """Read an upload once per (content, mapping, rates) and keep the result for this session's reruns; audit it."""
+    digest = hashlib.sha256(data).hexdigest()
     rates = exchange_rates(connection())
-    key = ("ledger", hashlib.sha256(data).hexdigest(), tuple(sorted(overrides.items())), tuple(sorted(rates.items())))
+    key = ("ledger", digest, tuple(sorted(overrides.items())), tuple(sorted(rates.items())))
     if key not in st.session_state:
         try:
-            st.session_state[key] = run_limited(
-                read_ledger, data, name, file_name=name, overrides=overrides or None, rates=rates
-            )
+            ledger = run_limited(read_ledger, data, name, file_name=name, overrides=overrides or None, rates=rates)
         except ImportRejected as exc:
+            record_refusal(connection(), ctx.user, name, data, exc)
             st.session_state[key] = exc
+        else:
+            audit.record(
+                connection(), ctx.user, "upload", target=name,
+                detail={"sha256": digest, "size_bytes": len(data), "rows_read": ledger.rows_read,
+                        "rows_imported": ledger.rows_imported, "rows_rejected": ledger.rows_rejected,
+                        "overrides": overrides},
+            )  # fmt: skip
+            st.session_state[key] = ledger
     return st.session_state[key]
 
 
-def _mapping_editor(ctx, ledger: LedgerRead, file_key: str) -> dict[str, str]:  # noqa: ANN001
+def _mapping_editor(ctx: PageContext, ledger: LedgerRead, file_key: str) -> dict[str, str]:
     """Let the analyst give an unrecognised column a meaning before committing."""
     unmapped = ledger.unmapped_columns()
     overrides: dict[str, str] = st.session_state.setdefault(f"overrides_{file_key}", {})
@@ -65,7 +74,8 @@ def _mapping_editor(ctx, ledger: LedgerRead, file_key: str) -> dict[str, str]:  
             current = overrides.get(key, "")
             options = [f for f in candidates if f == current or f not in taken]
             choice = st.selectbox(
-                f"{sheet} · {column}", options, index=options.index(current),
+                # A widget label reads Markdown; sheet and column names are the spreadsheet's.
+                plain(f"{sheet} · {column}"), options, index=options.index(current),
                 format_func=lambda f: ctx.t("data.keep_extra") if not f else label("field", f, ctx.lang),
                 key=f"map_{file_key}_{key}",
             )  # fmt: skip
@@ -76,14 +86,15 @@ def _mapping_editor(ctx, ledger: LedgerRead, file_key: str) -> dict[str, str]:  
     return overrides
 
 
-def _preview(ctx, upload) -> None:  # noqa: ANN001
+def _preview(ctx: PageContext, upload) -> None:  # noqa: ANN001
     data = upload.getvalue()
     file_key = hashlib.sha256(data).hexdigest()[:16]
-    st.subheader(upload.name)
+    st.subheader(plain(upload.name))
     overrides = dict(st.session_state.get(f"overrides_{file_key}", {}))
-    result = _read(data, upload.name, overrides)
+    result = _read(ctx, data, upload.name, overrides)
     if isinstance(result, ImportRejected):
-        st.error(ctx.t("data.rejected", reason=result.sentence(ctx.lang)))
+        # The sentence quotes the file name and cells: escaped, so they show as typed.
+        st.error(ctx.t("data.rejected", reason=plain(result.sentence(ctx.lang))))
         return
     ledger = result
     if _mapping_editor(ctx, ledger, file_key) != overrides:
@@ -109,16 +120,18 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
         with st.expander(ctx.t("data.all_issues", n=len(ledger.issues)), expanded=counts["error"] > 0):
             _report_table(ctx, issues_frame(ledger.issues, ctx.lang))
 
+    if not ctx.can("commit"):
+        return
     default_as_of, source = resolve_as_of(ledger, None)
-    left, right = st.columns(2)
+    left, _ = st.columns(2)
     as_of = left.date_input(ctx.t("data.as_of"), value=default_as_of, key=f"asof_{file_key}")
     left.caption(ctx.t(f"data.as_of_from_{source}"))
-    who = right.text_input(ctx.t("data.who"), value=current_user(), key=f"who_{file_key}")
     if st.button(ctx.t("data.commit"), type="primary", key=f"commit_{file_key}"):
-        # The ledger previewed above is the one stored: the upload is not read a second time.
+        # The ledger previewed above is the one stored: the upload is not read a second time. Who imports is
+        # the signed-in analyst, never a typed name.
         outcome = import_ledger(
             connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
-            who=who or current_user(), overrides=overrides or None, archive=archive_dir(database_path()),
+            who=ctx.user, overrides=overrides or None, archive=archive_dir(database_path()),
         )  # fmt: skip
         if outcome.duplicate:
             st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
@@ -127,26 +140,27 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
             st.cache_data.clear()
 
 
-def _rates(ctx) -> None:  # noqa: ANN001
-    """The exchange rates foreign-currency amounts (万美元 …) are converted at, kept in settings."""
+def _rates(ctx: PageContext) -> None:
+    """The exchange rates foreign-currency amounts (万美元 …) are converted at, kept in settings (analysts set them)."""
     con = connection()
     with st.expander(ctx.t("data.rates")):
         st.caption(ctx.t("data.rates_help"))
         for code, rate in exchange_rates(con).items():
             chosen = st.number_input(
-                ctx.t("data.rate", code=code), min_value=0.0001, value=float(rate), format="%.4f", key=f"rate_{code}"
-            )
-            if chosen != rate:
+                ctx.t("data.rate", code=code), min_value=0.0001, value=float(rate), format="%.4f", key=f"rate_{code}",
+                disabled=not ctx.can("upload"),
+            )  # fmt: skip
+            if chosen != rate and ctx.can("upload"):
                 set_exchange_rate(con, code, chosen)
 
 
-def _report_table(ctx, table: pd.DataFrame) -> None:  # noqa: ANN001
+def _report_table(ctx: PageContext, table: pd.DataFrame) -> None:
     """An import report (issues_frame) with translated severities and column titles."""
     table["severity"] = table["severity"].map(lambda s: ctx.t(f"severity.{s}"))
     st.dataframe(table.rename(columns=lambda c: ctx.t(f"report.{c}")), hide_index=True, width="stretch")
 
 
-def _snapshots(ctx) -> None:  # noqa: ANN001
+def _snapshots(ctx: PageContext) -> None:
     st.header(ctx.t("data.snapshots"))
     con = connection()
     frame = list_snapshots(con)
@@ -164,38 +178,67 @@ def _snapshots(ctx) -> None:  # noqa: ANN001
     left, right = st.columns(2)
     with left:
         chosen = st.selectbox(ctx.t("data.pick_snapshot"), ids, format_func=describe.get, key="snapshot_pick")
-        if st.button(ctx.t("data.make_active"), key="make_active"):
-            set_active_snapshot(con, int(chosen))
-            st.cache_data.clear()
-            st.rerun()
-        if st.button(ctx.t("data.back_to_newest"), key="back_to_newest"):
-            set_active_snapshot(con, None)
-            st.cache_data.clear()
-            st.rerun()
+        if ctx.can("switch_snapshot"):
+            if st.button(ctx.t("data.make_active"), key="make_active"):
+                set_active_snapshot(con, int(chosen), who=ctx.user)
+                st.cache_data.clear()
+                st.rerun()
+            if st.button(ctx.t("data.back_to_newest"), key="back_to_newest"):
+                set_active_snapshot(con, None, who=ctx.user)
+                st.cache_data.clear()
+                st.rerun()
         report = snapshot_issues(con, int(chosen))
         if report:
             with st.expander(ctx.t("data.stored_report", n=len(report))):
                 _report_table(ctx, issues_frame(report, ctx.lang))
     with right:
-        original = original_file(con, int(chosen))
+        original = original_file(con, int(chosen)) if ctx.can("download_original") else None
         if original:
             st.download_button(
-                ctx.t("data.download_original"), original[1], file_name=original[0], key="download_original"
-            )
+                ctx.t("data.download_original"), original[1], file_name=original[0], key="download_original",
+                on_click=_record_download, args=(ctx.user, int(chosen), original[0]),
+            )  # fmt: skip
+
+
+def _record_download(who: str, snapshot_id: int, file_name: str) -> None:
+    audit.record(connection(), who, "download_original", target=file_name, detail={"snapshot_id": snapshot_id})
+
+
+def _audit_log(ctx: PageContext) -> None:
+    """Analysts only: the audit trail, newest first, filterable by action."""
+    st.header(ctx.t("audit.header"))
+    chosen = st.multiselect(
+        ctx.t("audit.filter"), audit.ACTIONS, format_func=lambda a: ctx.t(f"audit.action.{a}"),
+        placeholder=ctx.t("audit.all"), key="audit_actions",
+    )  # fmt: skip
+    frame = audit.entries(connection(), list(chosen) or None, limit=AUDIT_ROWS)
+    if frame.empty:
+        st.caption(ctx.t("audit.empty"))
+        return
+    frame["action"] = frame["action"].map(lambda a: ctx.t(f"audit.action.{a}"))
+    # Cells of a dataframe are text, never Markdown: names typed into forms or files show as typed.
+    st.dataframe(
+        frame.rename(columns=lambda c: ctx.t(f"audit.col.{c}")), hide_index=True, width="stretch", key="audit_table"
+    )
 
 
 ctx = page_context()
 st.title(ctx.t("data.header"))
 snapshot_caption(ctx)
 _rates(ctx)
-uploads = st.file_uploader(
-    # No extension filter: the importer judges a file by its content and explains a refusal.
-    ctx.t("data.upload"),
-    accept_multiple_files=True,
-    key="uploads",
-    help=ctx.t("data.upload_help"),
-)
-for upload in uploads or []:
-    _preview(ctx, upload)
-    st.divider()
+if ctx.can("upload"):
+    uploads = st.file_uploader(
+        # No extension filter: the importer judges a file by its content and explains a refusal.
+        ctx.t("data.upload"),
+        accept_multiple_files=True,
+        key="uploads",
+        help=ctx.t("data.upload_help"),
+    )
+    for upload in uploads or []:
+        _preview(ctx, upload)
+        st.divider()
+else:
+    st.info(ctx.t("access.data_needs_sign_in"))
 _snapshots(ctx)
+if ctx.can("view_audit"):
+    _audit_log(ctx)

@@ -20,7 +20,7 @@ from analytics.story.model import Deck, Slide
 from analytics.story.numbers import default_years
 from analytics.story.slides import build_deck
 from pages.comments import comment_form, comment_list
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import connection, page_context, plain, snapshot_caption
 
 # Projector styling: Streamlit's header, toolbar and sidebar out of the way, large type, high contrast.
 # Only fixed rules here; nothing from data is ever put into this block.
@@ -103,8 +103,9 @@ def _cell(value: object) -> str:
 def _table(slide: Slide) -> None:
     frame = pd.DataFrame([[_cell(v) for v in row] for row in slide.table.rows], columns=list(slide.table.columns))
     if len(frame) <= STATIC_ROWS:
-        # Read whole on a projector: a static table, no scrolling; the first column names the rows.
-        st.table(frame.set_index(frame.columns[0]))
+        # Read whole on a projector: a static table, no scrolling; the first column names the rows. st.table reads
+        # Markdown in its cells, so project names and comments are escaped to show as typed.
+        st.table(frame.map(plain).set_index(frame.columns[0]))
     else:
         st.dataframe(frame, hide_index=True, width="stretch", height=CHART_HEIGHT)
 
@@ -206,9 +207,12 @@ _slide(deck, deck.slides[index], index)
 if deck.slides[index].section == "key_project":
     project = _key_project_of(deck.slides[index])
     if project is not None:
-        with st.expander(ctx.t("comments.add_title")):
+        with st.expander(ctx.t("comments.header")):
             comment_list(ctx, project[0], key="slide_comments")
-            comment_form(ctx, project[0], project[1], key="slide_comments")
+            if ctx.can("comment"):
+                comment_form(ctx, project[0], project[1], key="slide_comments")
+            else:
+                st.caption(ctx.t("access.comment_needs_sign_in"))
 
 _exports(deck, deck.slides[index])
 

@@ -112,7 +112,7 @@ def _detail(ctx: PageContext, project: pd.Series) -> None:
     table["stage"] = table["stage"].map(lambda k: label("stage", k, ctx.lang) if isinstance(k, str) else "—")
     table["investment_wan"] = table["investment_wan"].map(wan)
     st.dataframe(table.rename(columns=lambda c: ctx.t(f"projects.history.{c}")), hide_index=True, width="stretch")
-    comment_section(ctx, project["project_key"], project["project_name"], key="project_comments")
+    comment_section(ctx, project["project_key"], project["project_name"], key="comment")
 
 
 def _sync_project_to_url() -> None:
@@ -152,4 +152,5 @@ if not chosen.empty:
         ctx.t("projects.detail"), list(names), format_func=names.get, key="project_detail",
         on_change=_sync_project_to_url,
     )  # fmt: skip
-    _detail(ctx, chosen[chosen["project_key"] == picked].iloc[0])
+    project = chosen[chosen["project_key"] == picked].iloc[0]
+    _detail(ctx, project)

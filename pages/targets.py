@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from analytics.i18n import label
 from analytics.metrics import changes as change_metrics
 from analytics.metrics import risks
 from analytics.metrics import targets as metrics
-from analytics.store.snapshots import current_user, list_snapshots
+from analytics.store.snapshots import list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
 from pages.context import PageContext, connection, metric, page_context, snapshot_caption
@@ -42,36 +44,66 @@ def _pace_table(ctx: PageContext, progress: pd.DataFrame) -> None:
     st.dataframe(text, hide_index=True, width="stretch", key="pace_table")
 
 
+MONEY = "signed_investment_wan"
+
+
+def _to_wan(edited_yi: float, stored_wan: float | None) -> float:
+    """An amount typed in 亿元 back in 万元; an untouched cell keeps its stored value exactly."""
+    if pd.isna(edited_yi):
+        return float("nan")
+    if stored_wan is not None and not pd.isna(stored_wan) and math.isclose(edited_yi, stored_wan / WAN_PER_YI):
+        return stored_wan
+    return round(float(edited_yi) * WAN_PER_YI, 6)
+
+
 def _editor(ctx: PageContext, year: int, targets: pd.DataFrame) -> None:
-    """The analyst edits the year's targets in a grid; each saved change is logged with who and when."""
+    """The analyst edits the year's targets in a grid; each saved change is logged with who and when.
+
+    Amounts are typed in 亿元, as the caption and the pace table show them, and stored in 万元.
+    """
     measures = list(metrics.MEASURES)
     scopes = list(SCOPES)
     wide = (
         targets.pivot(index="industry", columns="measure", values="value").reindex(index=scopes, columns=measures)
         if not targets.empty
         else pd.DataFrame(index=scopes, columns=measures, dtype=float)
-    )
+    ).astype(float)
+    stored = wide.copy()
+    wide[MONEY] = wide[MONEY] / WAN_PER_YI
     wide.index = [label("industry", s, ctx.lang) for s in scopes]
-    wide.columns = [ctx.t(f"targets.measure.{m}") for m in measures]
+    wide.columns = [
+        ctx.t("targets.measure_yi", measure=ctx.t(f"targets.measure.{m}"))
+        if m == MONEY
+        else ctx.t(f"targets.measure.{m}")
+        for m in measures
+    ]
     edited = st.data_editor(wide, key=f"targets_editor_{year}", width="stretch", num_rows="fixed")
     st.caption(ctx.t("targets.total_rule"))
-    who = st.text_input(ctx.t("data.who"), value=current_user(), key="targets_who")
     if st.button(ctx.t("targets.save"), type="primary", key="targets_save"):
         values = edited.copy()
         values.index, values.columns = scopes, measures
+        values[MONEY] = [_to_wan(v, stored.loc[s, MONEY]) for s, v in values[MONEY].items()]
         long = values.stack(future_stack=True).rename("value").reset_index()
         long.columns = ["industry", "measure", "value"]
-        changed = save_targets(connection(), year, long, who or current_user(), "editor", replace=True)
+        changed = save_targets(connection(), year, long, ctx.user, "editor", replace=True)
         st.success(ctx.t("targets.saved", n=changed))
         st.cache_data.clear()
         st.rerun()
+
+
+def _change_log(ctx: PageContext, year: int) -> None:
     log = target_changes(connection(), year)
     if not log.empty:
         with st.expander(ctx.t("targets.log", n=len(log))):
+            money = log["measure"] == MONEY
             log["industry"] = log["industry"].map(lambda k: label("industry", k, ctx.lang))
             log["measure"] = log["measure"].map(lambda m: ctx.t(f"targets.measure.{m}"))
+            log["measure"] = log["measure"].where(
+                ~money, log["measure"].map(lambda n: ctx.t("targets.measure_yi", measure=n))
+            )
             log["changed_at"] = pd.to_datetime(log["changed_at"]).dt.strftime("%Y-%m-%d %H:%M")
             for column in ("old_value", "new_value"):
+                log[column] = log[column].where(~money, log[column] / WAN_PER_YI)
                 log[column] = log[column].map(lambda v: "—" if pd.isna(v) else f"{v:,.10g}")
             st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
 
@@ -163,7 +195,11 @@ else:
                  key="coverage_table")  # fmt: skip
     st.caption(ctx.t("targets.coverage_help"))
 
-with st.expander(ctx.t("targets.edit", year=year), expanded=targets.empty):
-    _editor(ctx, year, targets)
+with st.expander(ctx.t("targets.edit", year=year), expanded=targets.empty and ctx.can("edit_targets")):
+    if ctx.can("edit_targets"):
+        _editor(ctx, year, targets)
+    else:
+        st.info(ctx.t("access.targets_need_sign_in"))
+    _change_log(ctx, year)
 
 _changes(ctx)

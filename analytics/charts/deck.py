@@ -7,13 +7,12 @@ characters, so what shows is exactly what was typed.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import replace
 
 import plotly.graph_objects as go
 
-from analytics.charts.style import apply_style
+from analytics.charts.style import apply_style, plain
 from analytics.i18n import t
 from analytics.story.model import Chart
 from analytics.theme import (
@@ -32,11 +31,6 @@ HORIZONTAL = {"hbar", "stacked_hbar"}
 STACKED = {"stacked_bar", "stacked_hbar"}
 
 PROJECTOR_SIZE = (1280, 720)
-
-
-def plain(text: str) -> str:
-    """Data text made safe for Plotly: no tag or entity in it is interpreted."""
-    return html.escape(str(text), quote=False)
 
 
 def category_label(category: str, lang: str) -> str:

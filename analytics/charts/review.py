@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.charts.style import apply_style
+from analytics.charts.style import apply_style, plain
 from analytics.domain import WAN_PER_YI
 from analytics.i18n import label, t
 from analytics.theme import INDUSTRY_COLOURS, STAGE_COLOURS, percent
@@ -76,7 +76,8 @@ def breakdown(mix: pd.DataFrame, by: str, lang: str = "zh", kind: str | None = N
     if kind:
         names = [label(kind, k, lang) if k != "unknown" else t("common.unknown", lang) for k in frame[by]]
     else:
-        names = [k if k != "unknown" else t("common.unknown", lang) for k in frame[by]]
+        # Regions and departments are the spreadsheet's words: escaped, as Plotly reads <b>, <br> and <a href>.
+        names = [plain(k) if k != "unknown" else t("common.unknown", lang) for k in frame[by]]
     fig = go.Figure(
         go.Bar(
             y=names,

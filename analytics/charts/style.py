@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from analytics.i18n import t
@@ -40,3 +42,8 @@ def date_axis(fig: go.Figure, lang: str) -> go.Figure:
         hoverformat=t("chart.date_day", lang),
     )
     return fig
+
+
+def plain(text: object) -> str:
+    """Data text made safe for Plotly: no tag or entity in it is interpreted (<b>, <br>, <a href> stay text)."""
+    return html.escape(str(text), quote=False)

@@ -78,7 +78,7 @@ def snapshots(args: argparse.Namespace) -> int:
 def activate(args: argparse.Namespace) -> int:
     con = open_existing(args.db)
     try:
-        set_active_snapshot(con, None if args.snapshot == "newest" else int(args.snapshot))
+        set_active_snapshot(con, None if args.snapshot == "newest" else int(args.snapshot), who=current_user())
         print(f"当前快照：{active_snapshot_id(con)}")
     except (LookupError, ValueError) as exc:
         raise CommandError(str(exc)) from None

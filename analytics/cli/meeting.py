@@ -15,6 +15,7 @@ from analytics.metrics.contracts import COMMENT_FIELDS
 from analytics.metrics.filters import EVERYTHING
 from analytics.metrics.projects import find
 from analytics.store.comments import CommentRefused, add_comment, comments
+from analytics.store.snapshots import current_user
 from analytics.story import briefing
 from analytics.story.numbers import default_years, gather
 
@@ -54,7 +55,7 @@ def comment_add(args: argparse.Namespace) -> int:
     con = open_existing(args.db)
     try:
         key, name = _resolve_project(con, args.project)
-        comment_id = add_comment(con, key, name, args.department, args.by, args.text)
+        comment_id = add_comment(con, key, name, args.department, args.by, args.text, who=current_user())
     except CommentRefused as exc:
         raise CommandError(t(exc.code, "zh", **_comment_params(exc.params))) from None
     finally:

@@ -131,6 +131,31 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--from-archive")
     p.set_defaults(run="data:rebuild")
 
+    user = sub.add_parser("user", help="dashboard accounts (sign-in for analysts)").add_subparsers(
+        dest="user_command", required=True, parser_class=_Parser
+    )
+    p = user.add_parser("add", help="create an account; prompts for the password twice")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("analyst", "viewer"), default="analyst")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    p.add_argument("--db")
+    p.set_defaults(run="accounts:user_add")
+    p = user.add_parser("list", help="list accounts (names and roles, never passwords)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run="accounts:user_list")
+    p = user.add_parser("remove", help="delete an account")
+    p.add_argument("name")
+    p.add_argument("--db")
+    p.set_defaults(run="accounts:user_remove")
+
+    p = sub.add_parser("audit", help="the audit trail, newest first")
+    p.add_argument("--db")
+    p.add_argument("--action", action="append", help="only these actions (repeatable)")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run="accounts:audit_log")
+
     p = sub.add_parser("seed", help="create the database from the bundled sample ledger if it is empty")
     p.add_argument("--db")
     p.set_defaults(run="data:seed")

@@ -7,6 +7,9 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from analytics.store import audit
+from analytics.store.snapshots import current_user
+
 MAX_TEXT = 2000
 MAX_NAME = 60
 
@@ -36,8 +39,10 @@ def add_comment(
     author: str,
     text: str,
     on: date | None = None,
+    who: str | None = None,
 ) -> int:
-    """Store one comment exactly as typed (trimmed); return its id."""
+    """Store one comment exactly as typed (trimmed); return its id. `who` (the signed-in analyst, or the
+    command line's user) is what the audit records; `author` is the person the comment is from."""
     row = [
         project_key,
         project_name,
@@ -47,14 +52,26 @@ def add_comment(
         _clean(text, "text", MAX_TEXT),
         datetime.now().replace(microsecond=0),
     ]
-    found = con.execute(
-        """
-        INSERT INTO comments (project_key, project_name, department, author, comment_date, text, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        RETURNING comment_id
-        """,
-        row,
-    ).fetchone()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        found = con.execute(
+            """
+            INSERT INTO comments (project_key, project_name, department, author, comment_date, text, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            RETURNING comment_id
+            """,
+            row,
+        ).fetchone()
+        audit.record(
+            con, who or current_user(), "comment", target=project_name,
+            after={"comment_id": int(found[0]), "project_key": project_key, "department": row[2], "author": row[3],
+                   "text": row[5]},
+            at=row[6],
+        )  # fmt: skip
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return int(found[0])
 
 

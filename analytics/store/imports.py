@@ -14,6 +14,7 @@ from analytics.ingest.ledger import LedgerRead, read_grids, read_ledger
 from analytics.ingest.sandbox import run_limited
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
 from analytics.ingest.targets import read_targets
+from analytics.store import audit
 from analytics.store.snapshots import (
     Stored,
     current_user,
@@ -70,13 +71,37 @@ def import_bytes(
 ) -> ImportOutcome:
     """Read and store one upload; identical bytes already stored return their snapshot, unchanged."""
     stored = _already_stored(con, data, as_of)
-    if stored is not None:
-        return stored  # not read again: the report says which snapshot holds it
-    ledger = run_limited(
-        read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
-        rates=exchange_rates(con),
-    )  # fmt: skip
+    if stored is not None:  # not read again: the report says which snapshot holds it
+        _record_duplicate(con, who or current_user(), file_name, data, stored.snapshot_id)
+        return stored
+    try:
+        ledger = run_limited(
+            read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
+            rates=exchange_rates(con),
+        )  # fmt: skip
+    except ImportRejected as exc:
+        record_refusal(con, who or current_user(), file_name, data, exc)
+        raise
     return import_ledger(con, ledger, data, as_of, who, overrides, archive)
+
+
+def _record_duplicate(con: duckdb.DuckDBPyConnection, who: str, file_name: str, data: bytes, snapshot_id: int) -> None:
+    """Audit a commit of bytes already stored: nothing new was made, the trail says which snapshot holds them."""
+    audit.record(
+        con,
+        who,
+        "commit",
+        target=file_name,
+        detail={"duplicate": True, "snapshot_id": snapshot_id, "sha256": sha256(data)},
+    )
+
+
+def record_refusal(con: duckdb.DuckDBPyConnection, who: str, file_name: str, data: bytes, exc: ImportRejected) -> None:
+    """Audit an upload the reader refused: which file, and the reason as a code with its parameters."""
+    audit.record(
+        con, who, "refusal", target=file_name,
+        detail={"sha256": sha256(data), "size_bytes": len(data), "code": exc.code, "sentence": exc.sentence("zh")},
+    )  # fmt: skip
 
 
 def import_ledger(
@@ -89,12 +114,20 @@ def import_ledger(
     archive: Path | None = None,
 ) -> ImportOutcome:
     """Store an upload already read (as the Data page previewed it, with the same overrides) as a snapshot."""
+    who = who or current_user()
     stored_before = _already_stored(con, data, as_of)
     if stored_before is not None:
+        _record_duplicate(con, who, ledger.file_name, data, stored_before.snapshot_id)
         return stored_before
     resolved, source = resolve_as_of(ledger, as_of)
     stored: Stored = store_snapshot(con, ledger, data, resolved, source, who, overrides, archive)
-    target_issues = import_target_sheets(con, ledger, who or current_user())
+    audit.record(
+        con, who, "commit", target=ledger.file_name,
+        after={"snapshot_id": stored.snapshot_id, "as_of": resolved.isoformat(), "rows_imported": ledger.rows_imported,
+               "rows_rejected": ledger.rows_rejected},
+        detail={"duplicate": stored.duplicate, "sha256": sha256(data), "overrides": overrides or {}},
+    )  # fmt: skip
+    target_issues = import_target_sheets(con, ledger, who)
     return ImportOutcome(
         stored.snapshot_id, stored.duplicate, resolved, ledger.rows_read, ledger.rows_imported,
         ledger.rows_rejected, ledger.issues + target_issues,
@@ -151,7 +184,11 @@ def import_targets_file(
     con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, who: str, year: int | None = None
 ) -> tuple[int, int, list[Issue]]:
     """Store a separate targets file's first targets table; return (year, values stored, issues)."""
-    _fmt, grids = read_grids(data, file_name)
+    try:
+        _fmt, grids = read_grids(data, file_name)
+    except ImportRejected as exc:
+        record_refusal(con, who, file_name, data, exc)
+        raise
     last_error: ImportRejected | None = None
     for grid in grids:
         try:
@@ -160,7 +197,11 @@ def import_targets_file(
             last_error = exc
             continue
         if found.year is None:
-            raise ImportRejected("targets_year_missing", file_name, sheet=grid.name)
+            exc = ImportRejected("targets_year_missing", file_name, sheet=grid.name)
+            record_refusal(con, who, file_name, data, exc)
+            raise exc
         save_targets(con, found.year, found.values, who, f"import:{file_name}", replace=True)
         return found.year, len(found.values), found.issues
-    raise last_error or ImportRejected("no_sheets", file_name)
+    exc = last_error or ImportRejected("no_sheets", file_name)
+    record_refusal(con, who, file_name, data, exc)
+    raise exc

@@ -109,3 +109,27 @@ CREATE TABLE IF NOT EXISTS comments (
     text         VARCHAR NOT NULL,
     created_at   TIMESTAMP NOT NULL
 );
+
+-- Accounts that may sign in to the dashboard (analysts change things; viewers matter only when viewing needs a
+-- sign-in). Passwords are argon2id hashes with their own salt; no account ships with the code.
+CREATE TABLE IF NOT EXISTS users (
+    name          VARCHAR PRIMARY KEY,
+    role          VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    created_by    VARCHAR NOT NULL
+);
+
+-- Who did what and when: every upload, commit, refusal, snapshot switch, target edit, comment, sign-in and failed
+-- sign-in, from the app and the command line. Appended only: nothing updates or deletes a row.
+CREATE SEQUENCE IF NOT EXISTS audit_ids START 1;
+CREATE TABLE IF NOT EXISTS audit (
+    audit_id     BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+    occurred_at  TIMESTAMP NOT NULL,
+    who          VARCHAR NOT NULL,
+    action       VARCHAR NOT NULL,
+    target       VARCHAR,
+    before_value JSON,
+    after_value  JSON,
+    detail       JSON
+);

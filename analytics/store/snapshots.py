@@ -17,11 +17,12 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
+from analytics.store import audit
 from analytics.vocabulary import identity_key, vocabulary
 
 
 def current_user() -> str:
-    """Who is importing: $RESERVES_USER (set by the app's sign-in), else the OS user."""
+    """The command line's identity: $RESERVES_USER, else the OS user (the app passes the signed-in name)."""
     return os.environ.get("RESERVES_USER") or getpass.getuser()
 
 
@@ -200,13 +201,24 @@ def active_snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
     return row[0] if row else newest_snapshot_id(con)
 
 
-def set_active_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int | None) -> None:
-    """Make a snapshot active (roll back or forward); None returns to 'newest as_of'."""
+def set_active_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int | None, who: str | None = None) -> None:
+    """Make a snapshot active (roll back or forward); None returns to 'newest as_of'. Audited."""
     if snapshot_id is not None and snapshot_info(con, snapshot_id) is None:
         raise LookupError(f"没有编号为 {snapshot_id} 的快照")
-    con.execute("DELETE FROM settings WHERE key = 'active_snapshot'")
-    if snapshot_id is not None:
-        con.execute("INSERT INTO settings VALUES ('active_snapshot', ?)", [str(snapshot_id)])
+    before = active_snapshot_id(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM settings WHERE key = 'active_snapshot'")
+        if snapshot_id is not None:
+            con.execute("INSERT INTO settings VALUES ('active_snapshot', ?)", [str(snapshot_id)])
+        audit.record(
+            con, who or current_user(), "snapshot_switch", target="active_snapshot",
+            before={"snapshot_id": before}, after={"snapshot_id": active_snapshot_id(con), "pinned": snapshot_id is not None},
+        )  # fmt: skip
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def snapshot_info(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict | None:

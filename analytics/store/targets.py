@@ -7,6 +7,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from analytics.store import audit
+
 
 def load_targets(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """(industry, measure, value, updated_at, updated_by, source) of one year's targets."""
@@ -51,6 +53,13 @@ def save_targets(
                 "INSERT INTO target_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [now, who, year, industry, measure, old, new, source],
             )
+        if changes:
+            audit.record(
+                con, who, "target_edit", target=f"targets {year}",
+                before={f"{industry}/{measure}": old for (industry, measure), old, _ in changes},
+                after={f"{industry}/{measure}": new for (industry, measure), _, new in changes},
+                detail={"year": year, "source": source}, at=now,
+            )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -8,6 +8,7 @@ import pytest
 
 from analytics.ingest.ledger import read_ledger
 from analytics.store.seed import SAMPLE_LEDGER
+from tests.browser.server import CHROMIUM, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -45,18 +46,48 @@ def test_page_renders_its_charts(app_url: str, browser, path: str, title: str, c
     page.close()
 
 
-def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def analyst_app(tmp_path_factory: pytest.TempPathFactory):
+    """A seeded database with an analyst account (made before the app holds the file)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"NO BROWSER TEST: {CHROMIUM} is not installed (make test installs Debian chromium as root)")
+    from analytics.store.connection import connect
+    from analytics.store.seed import ensure_seeded
+    from analytics.store.users import add_user
+
+    db = tmp_path_factory.mktemp("analyst") / "reserves.duckdb"
+    ensure_seeded(db)
+    con = connect(db)
+    try:
+        add_user(con, "王芳", ANALYST_PASSWORD, who="pytest")
+    finally:
+        con.close()
+    with running_app(db) as url:
+        yield url
+
+
+ANALYST_PASSWORD = "correct horse battery"
+
+
+def test_upload_preview_commit_and_snapshot_list(analyst_app: str, browser, tmp_path: Path) -> None:
     from tests.fixtures.ledgers import title_rows_xlsx
 
     upload = tmp_path / "本周台账.xlsx"
     upload.write_bytes(title_rows_xlsx())
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+    page.goto(f"{analyst_app}/data", wait_until="domcontentloaded")
     page.get_by_text("快照记录").wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("用户名").fill("王芳")
+    sidebar.get_by_label("密码").fill(ANALYST_PASSWORD)
+    sidebar.get_by_role("button", name="登录").click()
+    page.locator('[data-testid="stFileUploader"]').wait_for(timeout=30_000)
     page.locator('input[type="file"]').set_input_files(str(upload))
     page.get_by_text("本周台账.xlsx").first.wait_for(timeout=30_000)
     # The preview counts what was read: 5 projects, the 合计 and footnote rows skipped as notes.
     page.get_by_role("button", name="确认导入为新快照").wait_for(timeout=30_000)
+    # On a busy machine the rerun after signing in can still be painting: wait for the five preview counts.
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 5", timeout=30_000)
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values[:3] == ["5", "5", "0"]
     ARTIFACTS.mkdir(exist_ok=True)

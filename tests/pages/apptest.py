@@ -1,21 +1,67 @@
-"""Open the app on one page the way a visitor following a link would, for AppTest tests."""
+"""Open the app on one page the way a visitor following a link would, for AppTest tests; sign in as an analyst."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from analytics.store.connection import connect, database_path
+from analytics.store.users import add_user
+
 REPO = Path(__file__).resolve().parents[2]
+ANALYST = "测试分析员"
+PASSWORD = "correct horse battery"
+# What Markdown shows for a backslash-escaped ASCII punctuation character: the character itself.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def open_page(page: str, **query: str) -> AppTest:
+def open_page(page: str, secrets: dict | None = None, **query: str) -> AppTest:
     """Run the app (navigation included) on one page, as a visitor following a link would."""
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if secrets:
+        at.secrets.update(secrets)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
     return at.switch_page(f"pages/{page}.py").run()
+
+
+def create_analyst(name: str = ANALYST, password: str = PASSWORD, role: str = "analyst") -> None:
+    """An account in the test database ($RESERVES_DB), made as `python -m analytics user add` makes it."""
+    con = connect(database_path())
+    try:
+        add_user(con, name, password, who="pytest", role=role)
+    finally:
+        con.close()
+
+
+def sign_in(at: AppTest, name: str = ANALYST, password: str = PASSWORD) -> AppTest:
+    """Fill in the sidebar's sign-in form and submit it (the account must exist: create_analyst)."""
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button(key="sign_in_submit").click().run()
+
+
+def open_as_analyst(page: str, **query: str) -> AppTest:
+    """Open a page signed in as an analyst (created first when the test database has none)."""
+    con = connect(database_path())
+    try:
+        exists = con.execute("SELECT 1 FROM users WHERE name = ?", [ANALYST]).fetchone()
+    finally:
+        con.close()
+    if not exists:
+        create_analyst()
+    at = open_page(page, **query)
+    sign_in(at)
+    assert "signed_in" in at.session_state, "sign-in failed"
+    return at
+
+
+def rendered(markdown: str) -> str:
+    """The text a Markdown element shows: backslash escapes removed, invisible word joiners (plain()) dropped."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
 
 
 # The active snapshot as the dashboard picks it (newest as_of), for tests that count straight from tables.

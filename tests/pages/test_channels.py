@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tests.pages.apptest import ACTIVE, open_page
+from tests.pages.apptest import ACTIVE, open_page, rendered
 
 
 def _one(path: Path, sql: str, params: list) -> tuple:
@@ -17,8 +17,10 @@ def _one(path: Path, sql: str, params: list) -> tuple:
 
 
 def _table(at, index_name: str) -> pd.DataFrame:
-    """The static table whose first column (its index) is named index_name."""
-    return next(t.value for t in at.table if t.value.index.name == index_name)
+    """The static table whose first column (its index) is named index_name, its text cells as shown."""
+    table = next(t.value for t in at.table if t.value.index.name == index_name)
+    table.index = table.index.map(lambda v: rendered(v) if isinstance(v, str) else v)
+    return table.map(lambda v: rendered(v) if isinstance(v, str) else v)
 
 
 def test_channel_section_matches_the_database(sample_db: Path) -> None:

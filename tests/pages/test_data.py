@@ -11,7 +11,7 @@ from analytics.store.connection import connect
 from analytics.store.imports import import_bytes
 from analytics.store.snapshots import active_snapshot_id
 from tests.fixtures.ledgers import title_rows_xlsx
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_as_analyst, open_page
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 QUOTED = re.compile(r'"[^"]*"')  # English sentences quote what they cite from the spreadsheet
@@ -42,7 +42,7 @@ def test_snapshot_list_shows_who_and_when(sample_db: Path) -> None:
 
 def test_roll_back_and_forward(sample_db: Path) -> None:
     second = _add_second_snapshot(sample_db)
-    at = open_page("data")
+    at = open_as_analyst("data")
     at.selectbox(key="snapshot_pick").set_value(2)
     at.button(key="make_active").click().run()
     assert not at.exception

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_as_analyst, open_page
 
 
 def _headline(at) -> str:  # noqa: ANN001
@@ -45,12 +45,21 @@ def test_english_deck(sample_db: Path) -> None:
     assert "253 projects in the reserve" in _headline(at)
 
 
-def test_a_comment_added_on_a_key_slide_shows_there_as_typed(sample_db: Path) -> None:
+def test_a_viewer_sees_comments_but_no_form(sample_db: Path) -> None:
     at = open_page("meeting", slide="key-1")
+    assert not at.exception
+    assert "slide_comments_department" not in {getattr(e, "key", None) for e in at.text_input}
+    assert any("需要分析员登录" in c.value for c in at.caption)
+
+
+def test_a_comment_added_on_a_key_slide_shows_there_as_typed(sample_db: Path) -> None:
+    at = open_as_analyst("overview")  # meeting mode has no sidebar: sign in first, then open the slide
+    at.query_params["slide"] = "key-1"
+    at.switch_page("pages/meeting.py").run()
     at.text_input(key="slide_comments_department").input("自然资源分局")
     at.text_input(key="slide_comments_author").input("李明")
     at.text_area(key="slide_comments_text").input("**用地**[已上会](javascript:alert(1))")
-    at.button(key="FormSubmitter:slide_comments_form-保存意见").click().run()
+    at.button(key="slide_comments_submit").click().run()
     assert not at.exception
     with duckdb.connect(str(sample_db)) as con:  # the app's own process: same configuration as its connection
         [(text, department)] = con.execute("SELECT text, department FROM comments").fetchall()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import ANALYST, open_as_analyst, open_page
 
 
 def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None:
@@ -22,7 +22,7 @@ def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None
 
 
 def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
-    at = open_page("targets")
+    at = open_as_analyst("targets")
     with duckdb.connect(str(sample_db)) as con:
         before = con.execute(
             "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
@@ -33,7 +33,6 @@ def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
         "added_rows": [],
         "deleted_rows": [],
     }
-    at.text_input(key="targets_who").input("陈志强")
     at.button(key="targets_save").click().run()
     assert not at.exception
     with duckdb.connect(str(sample_db)) as con:
@@ -41,10 +40,11 @@ def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
             "SELECT value, updated_by FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
         ).fetchone()
         log = con.execute(
-            "SELECT changed_by, old_value, new_value, source FROM target_changes WHERE changed_by = '陈志强'"
+            "SELECT changed_by, old_value, new_value, source FROM target_changes WHERE changed_by = ?", [ANALYST]
         ).fetchall()
-    assert (value, who) == (before + 5, "陈志强")
-    assert log == [("陈志强", before, before + 5, "editor")]
+    # Who is the signed-in analyst: there is no name to type any more.
+    assert (value, who) == (before + 5, ANALYST)
+    assert log == [(ANALYST, before, before + 5, "editor")]
 
 
 def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
@@ -97,3 +97,30 @@ def test_industry_filter_compares_like_with_like(sample_db: Path) -> None:
     town = pace[(pace["产业"] == "全镇") & (pace["指标"] == "签约项目数")]
     assert town["目标"].tolist() == [lighting]
     assert set(pace["产业"]) == {"灯饰照明", "全镇"}
+
+
+def test_the_editor_takes_signed_investment_in_yi_and_stores_wan(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        town_wan = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'total' AND measure = 'signed_investment_wan'"
+        ).fetchone()
+    at = open_as_analyst("targets")
+    # What st.data_editor stores when a cell is edited: row 0 is 灯饰照明, the column is headed in 亿元.
+    at.session_state["targets_editor_2024"] = {
+        "edited_rows": {0: {"签约投资额（亿元）": 212.5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="targets_save").click().run()
+    assert not at.exception
+    with duckdb.connect(str(sample_db)) as con:
+        lighting = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_investment_wan'"
+        ).fetchone()[0]
+        town_after = con.execute(
+            "SELECT value FROM targets WHERE year = 2024 AND industry = 'total' AND measure = 'signed_investment_wan'"
+        ).fetchone()
+        changed = con.execute("SELECT count(*) FROM target_changes WHERE changed_by = ?", [ANALYST]).fetchone()[0]
+    assert lighting == 2_125_000  # 212.5 亿元 = 2,125,000 万元
+    assert town_after == town_wan  # untouched cells keep their stored 万元 exactly
+    assert changed == 1
