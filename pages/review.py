@@ -15,8 +15,8 @@ from analytics.theme import count, percent, yi
 from pages.context import PageContext, metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, project_table
 
-LEAGUE_ROWS = 20
-"""Referring firms in the league table; the rest are counted, so a province's league fits the screen."""
+LEAGUE_ROWS = 50
+"""Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
 DETAIL_ROWS = 200
 """Referred projects listed under the league (those of the firms shown, largest first within each)."""
 
