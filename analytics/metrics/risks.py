@@ -92,27 +92,27 @@ _KEY_PROJECTS = f"""
         SELECT p.*, s.as_of, {_overdue_since_sql()} AS overdue_since, p.rowid AS ledger_order
         {SCOPE} AND p.is_key
     ),
-    history AS (
-        SELECT h.project_key, hs.as_of, h.stage,
-               row_number() OVER (PARTITION BY h.project_key, hs.as_of ORDER BY hs.snapshot_id DESC) AS nth
+    days AS (
+        SELECT h.project_key, hs.as_of, arg_max(h.stage, hs.snapshot_id) AS stage
         FROM projects AS h JOIN snapshots AS hs USING (snapshot_id)
         WHERE hs.as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
           AND h.project_key IN (SELECT project_key FROM keys)
+        GROUP BY h.project_key, hs.as_of
     ),
-    days AS (
-        SELECT project_key, as_of, stage,
-               first_value(stage) OVER (PARTITION BY project_key ORDER BY as_of DESC) AS last_stage,
-               max(as_of) OVER (PARTITION BY project_key) AS last_as_of
-        FROM history WHERE nth = 1
+    latest AS (
+        SELECT project_key, arg_max(stage, as_of) AS stage, max(as_of) AS as_of FROM days GROUP BY project_key
     ),
     elsewhere AS (
-        SELECT project_key, max(as_of) AS until FROM days WHERE stage <> last_stage GROUP BY project_key
+        SELECT d.project_key, max(d.as_of) AS until
+        FROM days AS d JOIN latest AS l ON l.project_key = d.project_key AND d.stage <> l.stage
+        GROUP BY d.project_key
     ),
     runs AS (
-        SELECT d.project_key, date_diff('day', min(d.as_of), max(d.last_as_of)) AS stalled_days
-        FROM days AS d LEFT JOIN elsewhere AS e ON e.project_key = d.project_key
+        SELECT l.project_key, date_diff('day', min(d.as_of), l.as_of) AS stalled_days
+        FROM latest AS l JOIN days AS d ON d.project_key = l.project_key
+             LEFT JOIN elsewhere AS e ON e.project_key = l.project_key
         WHERE e.until IS NULL OR d.as_of > e.until
-        GROUP BY d.project_key
+        GROUP BY l.project_key, l.as_of
     )
     SELECT k.* EXCLUDE (ledger_order), r.stalled_days::DOUBLE AS stalled_days
     FROM keys AS k LEFT JOIN runs AS r ON r.project_key = k.project_key
