@@ -8,6 +8,7 @@ snapshot's own; the year only selects signings. "Reached" is analytics/domain.py
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 import duckdb
 import numpy as np
@@ -66,14 +67,10 @@ _REFERRED = f"""
     {SCOPE} AND {_TRIMMED} <> '' {{only}}
     ORDER BY p.rowid
 """
-# One row per spelling as typed: a province holds far fewer spellings than projects, so the grouping by firm
+# One row per spelling as typed: a province holds far fewer spellings than projects, so the folding into firms
 # (which needs Python's script conversion) only sees these rows.
 _SPELLINGS = f"""
-    SELECT {_TRIMMED} AS spelling, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
-           count(*) FILTER (WHERE {reached_sql("landed")}) AS reached_landed, min(p.rowid) AS first_met,
-           list(p.project_name ORDER BY p.investment_wan DESC NULLS LAST, p.rowid) AS names,
-           list(p.investment_wan ORDER BY p.investment_wan DESC NULLS LAST, p.rowid) AS amounts,
-           list(p.rowid ORDER BY p.investment_wan DESC NULLS LAST, p.rowid) AS rows
+    SELECT {_TRIMMED} AS spelling, count(*) AS projects, min(p.rowid) AS first_met
     {SCOPE} AND {_TRIMMED} <> ''
     GROUP BY 1
     ORDER BY first_met
@@ -83,13 +80,28 @@ _SPELLINGS = f"""
 def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """Each spelling of a referring firm, in the order first met, with its firm's key and shown name."""
     found = con.execute(_SPELLINGS, filters.params(snapshot_id)).df()
-    found["referrer_key"] = found["spelling"].map(referrer_key)
-    counts = found.groupby("referrer_key", sort=False)["projects"]
-    shown = {
-        key: max(group.index, key=lambda s, g=group: (g[s], to_simplified(s) == s))
-        for key, group in ((k, v.set_axis(found.loc[v.index, "spelling"])) for k, v in counts)
-    }
+    found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
+    firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
+    for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
+        firms.setdefault(key, {})[spelling] = int(projects)
+    shown = {key: max(counts, key=lambda s, c=counts: (c[s], to_simplified(s) == s)) for key, counts in firms.items()}
     return found.assign(referrer=found["referrer_key"].map(shown))
+
+
+# The league itself is counted in DuckDB, each project joined to its firm through the spellings folded above.
+_LEAGUE = f"""
+    SELECT f.referrer, count(*) AS projects, coalesce(sum(r.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE r.reached_landed) AS reached_landed,
+           list(r.project_name ORDER BY r.investment_wan DESC NULLS LAST, r.ledger_order) AS project_names,
+           list(DISTINCT f.spelling) AS spellings
+    FROM (
+        SELECT p.project_name, p.investment_wan, p.rowid AS ledger_order, {_TRIMMED} AS spelling,
+               {reached_sql("landed")} AS reached_landed
+        {SCOPE} AND {_TRIMMED} <> ''
+    ) AS r JOIN {{firms}} AS f ON f.spelling = r.spelling
+    GROUP BY f.referrer_key, f.referrer
+    ORDER BY projects DESC, investment_wan DESC, f.referrer
+"""
 
 
 def referred_projects(
@@ -119,24 +131,18 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     investment_wan, reached_landed, project_names (the firm's projects, largest investment first), spellings
     (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into firms here.
     """
-    found = _spellings(con, snapshot_id, filters)
-    rows = []
-    for _, group in found.groupby("referrer_key", sort=False):
-        merged = sorted(
-            (
-                (amount is None or amount != amount, -(amount or 0), row, name)
-                for names, amounts, ids in zip(group["names"], group["amounts"], group["rows"], strict=True)
-                for name, amount, row in zip(names, amounts, ids, strict=True)
-            )
-        )
-        rows.append(
-            (group["referrer"].iloc[0], int(group["projects"].sum()), float(group["investment_wan"].sum()),
-             int(group["reached_landed"].sum()), [name for *_, name in merged], list(group["spelling"]))
-        )  # fmt: skip
-    columns = ["referrer", "projects", "investment_wan", "reached_landed", "project_names", "spellings"]
-    out = pd.DataFrame(rows, columns=columns)
-    out = out.sort_values(["projects", "investment_wan", "referrer"], ascending=[False, False, True], kind="stable")
-    return out.reset_index(drop=True)
+    firms = f"referrer_firms_{uuid.uuid4().hex}"
+    con.register(firms, _spellings(con, snapshot_id, filters)[["spelling", "referrer_key", "referrer"]])
+    try:
+        out = con.execute(_LEAGUE.format(firms=firms), filters.params(snapshot_id)).df()
+    finally:
+        con.unregister(firms)
+    out["projects"] = out["projects"].astype(int)
+    out["reached_landed"] = out["reached_landed"].astype(int)
+    out["investment_wan"] = out["investment_wan"].astype(float)
+    out["project_names"] = out["project_names"].map(list)
+    out["spellings"] = out["spellings"].map(list)
+    return out
 
 
 _FUND = """
