@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 UV := $(PYTHON) -m uv
 
-.PHONY: run test install install-test browser renderers seed lint bench bench-exports
+.PHONY: run test install install-test browser renderers seed lint bench bench-large bench-import bench-exports
 
 install:
 	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -51,7 +51,15 @@ lint: install-test
 	$(UV) run --frozen --no-sync ruff check .
 	$(UV) run --frozen --no-sync ruff format --check .
 
+# The performance table of issue 17 (import, page metrics, page renders, first chart, CLI, database size).
 bench: install-test
+	$(UV) run --frozen --no-sync python benchmarks/run.py
+
+# The same with 1,000,000 projects × 12 snapshots added (slow; several GB of disk in a temporary folder).
+bench-large: install-test
+	$(UV) run --frozen --no-sync python benchmarks/run.py --large
+
+bench-import: install-test
 	$(UV) run --frozen --no-sync python benchmarks/import_speed.py
 
 bench-exports: install-test

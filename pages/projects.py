@@ -11,13 +11,14 @@ from analytics.charts.projects import lifecycle
 from analytics.domain import ALL_STAGES
 from analytics.export import workbook_bytes
 from analytics.i18n import label
+from analytics.metrics import projects as project_metrics
 from analytics.metrics.history import project_history
-from analytics.metrics.projects import ProjectFilter, filter_projects, options
+from analytics.metrics.projects import ProjectFilter
 from analytics.metrics.reserve import SIZE_BANDS
 from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
 from pages.comments import comment_section
-from pages.context import PageContext, connection, page_context, plain, snapshot_caption, snapshot_projects
+from pages.context import PageContext, connection, metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, styled
 
 DETAIL_FIELDS = [
@@ -25,6 +26,10 @@ DETAIL_FIELDS = [
     "source_region", "department", "is_key", "channel", "introduced_by", "fund_wan", "signed_date",
     "landed_date", "construction_date", "production_date", "problems", "measures", "notes",
 ]  # fmt: skip
+PAGE_ROWS = 100
+"""Projects per page of the list: the page holds these, whatever the size of the reserve."""
+EXPORT_ROWS = 50_000
+"""The Excel export holds at most this many of the filtered projects (biggest first)."""
 LIST_EXTRAS = ["project_type", "source_region", "department", "channel", "landed_date", "construction_date", "production_date"]  # fmt: skip
 
 
@@ -33,7 +38,11 @@ def _history(project_key: str) -> pd.DataFrame:
     return project_history(connection(), project_key)
 
 
-def _filters(ctx: PageContext, projects: pd.DataFrame) -> ProjectFilter:
+def _options(ctx: PageContext, column: str) -> list[str]:
+    return metric(project_metrics.option_values, ctx.snapshot_id, ctx.filters, column)
+
+
+def _filters(ctx: PageContext) -> ProjectFilter:
     query = st.text_input(ctx.t("projects.search"), key="project_search", placeholder=ctx.t("projects.search_hint"))
     row1 = st.columns(4)
     stages = row1[0].multiselect(ctx.t("field.stage"), ALL_STAGES, format_func=lambda k: label("stage", k, ctx.lang),
@@ -42,13 +51,13 @@ def _filters(ctx: PageContext, projects: pd.DataFrame) -> ProjectFilter:
                                 format_func=lambda k: label("project_type", k, ctx.lang), key="f_type", placeholder=ctx.t("projects.any"))  # fmt: skip
     regions = row1[2].multiselect(
         ctx.t("field.source_region"),
-        options(projects, "source_region"),
+        _options(ctx, "source_region"),
         key="f_region",
         placeholder=ctx.t("projects.any"),
     )
     departments = row1[3].multiselect(
         ctx.t("field.department"),
-        options(projects, "department"),
+        _options(ctx, "department"),
         key="f_department",
         placeholder=ctx.t("projects.any"),
     )
@@ -126,26 +135,48 @@ snapshot_caption(ctx)
 if ctx.snapshot_id is None:
     st.stop()
 
-projects = snapshot_projects(ctx.snapshot_id, ctx.industries)
-chosen = filter_projects(projects, _filters(ctx, projects))
-st.markdown(ctx.t("projects.count", n=len(chosen), total=len(projects), investment=yi(chosen["investment_wan"].sum())))
+spec = _filters(ctx)
+number = int(st.session_state.get("project_page", 1))
+found = metric(project_metrics.page, ctx.snapshot_id, ctx.filters, spec, (number - 1) * PAGE_ROWS, PAGE_ROWS)
+pages = max(1, -(-found.total // PAGE_ROWS))
+if number > pages:  # a narrower filter has fewer pages than the one asked for: show its last
+    number = st.session_state["project_page"] = pages
+    found = metric(project_metrics.page, ctx.snapshot_id, ctx.filters, spec, (number - 1) * PAGE_ROWS, PAGE_ROWS)
+st.markdown(ctx.t("projects.count", n=found.total, total=found.reserve, investment=yi(found.investment_wan)))
+if pages > 1:
+    st.number_input(ctx.t("projects.page", pages=pages), min_value=1, max_value=pages, step=1, key="project_page")
+chosen = found.rows
 shown = display_frame(ctx, chosen, LIST_EXTRAS)
 st.dataframe(styled(ctx, shown), hide_index=True, width="stretch", height=420, key="project_list")
+
+
+def _export(ctx: PageContext, spec: ProjectFilter) -> bytes:
+    """The filtered list as a workbook, made when the button is pressed (EXPORT_ROWS at most)."""
+    rows = project_metrics.page(connection(), ctx.snapshot_id, ctx.filters, spec, 0, EXPORT_ROWS).rows
+    title = ctx.t("projects.export_title", as_of=day(ctx.snapshot["as_of"]))
+    return workbook_bytes({ctx.t("nav.projects"): display_frame(ctx, rows, LIST_EXTRAS)}, title=title)
+
+
 st.download_button(
     ctx.t("projects.export"),
-    workbook_bytes(
-        {ctx.t("nav.projects"): shown}, title=ctx.t("projects.export_title", as_of=day(ctx.snapshot["as_of"]))
-    ),
+    lambda: _export(ctx, spec),
     file_name=f"projects-{day(ctx.snapshot['as_of'])}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_projects",
+    help=ctx.t("projects.export_capped", n=f"{EXPORT_ROWS:,}") if found.total > EXPORT_ROWS else None,
 )
 
 st.divider()
-if not chosen.empty:
-    names = dict(zip(chosen["project_key"], chosen["project_name"], strict=True))
-    # ?project=<project_key> (the Overview's links) picks the detail; a key outside the list is ignored.
-    wanted = st.query_params.get("project")
+names = dict(zip(chosen["project_key"], chosen["project_name"], strict=True))
+# ?project=<project_key> (the Overview's links) picks the detail, on this page of the list or not; a key
+# outside the filtered snapshot is ignored.
+wanted = st.query_params.get("project")
+if wanted is not None and wanted not in names:
+    linked = metric(project_metrics.one_project, ctx.snapshot_id, ctx.filters, wanted)
+    if not linked.empty:
+        chosen = pd.concat([linked, chosen], ignore_index=True)
+        names = {wanted: linked.loc[0, "project_name"], **names}
+if names:
     if wanted in names:
         st.session_state["project_detail"] = wanted
     picked = st.selectbox(

@@ -15,6 +15,11 @@ from analytics.theme import count, percent, yi
 from pages.context import PageContext, metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, project_table
 
+LEAGUE_ROWS = 50
+"""Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
+DETAIL_ROWS = 200
+"""Referred projects listed under the league (those of the firms shown, largest first within each)."""
+
 
 def _selected_rows(event, column: int = 0) -> list:
     """customdata of the points a visitor clicked or lassoed in a chart (empty when nothing is selected)."""
@@ -96,6 +101,9 @@ def _channels(ctx: PageContext, year: int) -> None:
         st.info(ctx.t("channels.referrers_none"))
     else:
         st.caption(ctx.t("channels.referrers_caption"))
+        if len(league) > LEAGUE_ROWS:
+            st.caption(ctx.t("channels.referrers_top", n=LEAGUE_ROWS, total=len(league)))
+            league = league.head(LEAGUE_ROWS)
         _table(
             pd.DataFrame(
                 {
@@ -109,10 +117,14 @@ def _channels(ctx: PageContext, year: int) -> None:
             ),
             money=(ctx.t("table.investment_yi"),),
         )
-        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters)
+        spellings = tuple(s for firm in league["spellings"] for s in firm)
+        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings)
         rank = referred["referrer"].map({name: i for i, name in enumerate(league["referrer"])})
         referred = referred.assign(rank=rank).sort_values(["rank", "investment_wan"], ascending=[True, False])
         with st.expander(ctx.t("channels.referred_detail", n=len(referred))):
+            if len(referred) > DETAIL_ROWS:
+                st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
+                referred = referred.head(DETAIL_ROWS)
             detail = display_frame(ctx, referred, ["channel"])
             detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
             detail[ctx.t("field.is_key")] = [
@@ -236,7 +248,14 @@ keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
 if keys.empty:
     st.info(ctx.t("review.key_none"))
 else:
-    project_table(ctx, keys, key="key_projects", extra_columns=["status", "overdue_since", "problems", "measures"])
+    if len(keys) > DETAIL_ROWS:  # flagged first: what is cut off are the largest projects on schedule
+        st.caption(ctx.t("table.top_rows", n=DETAIL_ROWS, total=len(keys)))
+    project_table(
+        ctx,
+        keys.head(DETAIL_ROWS),
+        key="key_projects",
+        extra_columns=["status", "overdue_since", "problems", "measures"],
+    )
     flags = risks.flag_counts(keys)
     st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
 

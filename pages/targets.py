@@ -19,6 +19,9 @@ from analytics.theme import percent
 from pages.context import PageContext, connection, metric, page_context, snapshot_caption
 from pages.project_table import project_table
 
+TABLE_ROWS = 200
+"""Rows a list of projects shows (the count above it is the whole list's)."""
+
 
 def _pace_table(ctx: PageContext, progress: pd.DataFrame) -> None:
     frame = progress[progress["target"].notna()].copy()
@@ -130,16 +133,21 @@ def _changes(ctx: PageContext) -> None:
                     extra = ["stage_before"] if "stage_before" in found[kind] else []
                     if kind == "investment_changed":
                         extra = ["investment_wan_before", "investment_delta"]
-                    project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
+                    if len(found[kind]) > TABLE_ROWS:
+                        st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=len(found[kind])))
+                    project_table(ctx, found[kind].head(TABLE_ROWS), key=f"changes_{kind}", extra_columns=extra)
     stalled = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
     stalled = stalled[stalled["stalled"]]
     st.subheader(ctx.t("targets.stalled", n=len(stalled)))
     if stalled.empty:
         st.caption(ctx.t("targets.stalled_none"))
     else:
+        if len(stalled) > TABLE_ROWS:
+            st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=len(stalled)))
         project_table(
-            ctx, stalled, key="stalled_projects", extra_columns=["status", "stalled_days", "problems", "measures"]
-        )
+            ctx, stalled.head(TABLE_ROWS), key="stalled_projects",
+            extra_columns=["status", "stalled_days", "problems", "measures"],
+        )  # fmt: skip
 
 
 ctx = page_context()

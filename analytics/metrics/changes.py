@@ -7,23 +7,75 @@ import duckdb
 import pandas as pd
 
 from analytics.domain import RANK, SUSPENDED
-from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.filters import Filters
 
 # An investment change is worth reporting when it moves by at least this share and this many 万元.
 INVESTMENT_CHANGE_SHARE = 0.10
 INVESTMENT_CHANGE_WAN = 500.0
 KINDS = ("new", "advanced", "regressed", "suspended", "investment_changed", "vanished")
 _COLUMNS = ["project_key", "project_name", "investor", "industry", "stage", "investment_wan", "signed_date", "is_key"]
-_ROWS = f"SELECT {', '.join('p.' + c for c in _COLUMNS)} {SCOPE}"
+
+
+def _rank(stage: str) -> str:
+    """A stage's rung in SQL; suspended (beside the ladder) has none, so it never advances or goes back."""
+    return "(CASE " + " ".join(f"WHEN {stage} = '{s}' THEN {r}" for s, r in RANK.items()) + " END)"
+
+
+_SIDE = f"""
+    SELECT {", ".join("p." + c for c in _COLUMNS)}, p.rowid AS ledger_order
+    FROM projects AS p
+    WHERE p.snapshot_id = ${{side}} AND list_contains($industries, p.industry)
+    QUALIFY row_number() OVER (PARTITION BY p.project_key ORDER BY p.rowid) = 1
+"""
+# Only the projects that changed leave the database, each with the lists it belongs to (as compare() decides).
+_SINCE = f"""
+    WITH b AS ({_SIDE.format(side="earlier")}), a AS ({_SIDE.format(side="snapshot")}),
+    joined AS (
+        SELECT coalesce(a.project_key, b.project_key) AS project_key,
+               {", ".join(f"coalesce(a.{c}, b.{c}) AS {c}" if c != "project_key" else "NULL AS _k" for c in _COLUMNS)},
+               b.stage AS stage_before, b.investment_wan AS investment_wan_before,
+               a.investment_wan - b.investment_wan AS investment_delta,
+               b.project_key IS NULL AS is_new, a.project_key IS NULL AS is_vanished,
+               coalesce({_rank("a.stage")} > {_rank("b.stage")}, false) AS is_advanced,
+               coalesce({_rank("a.stage")} < {_rank("b.stage")}, false) AS is_regressed,
+               coalesce(a.stage = $suspended AND b.stage <> $suspended, false) AS is_suspended,
+               a.project_key IS NOT NULL AND b.project_key IS NOT NULL AND (
+                   (a.investment_wan IS NULL) <> (b.investment_wan IS NULL)
+                   OR coalesce(abs(a.investment_wan - b.investment_wan)
+                               >= greatest(abs(b.investment_wan) * $share, $wan), false)
+               ) AS is_investment_changed,
+               b.ledger_order AS before_order
+        FROM a FULL JOIN b ON a.project_key = b.project_key
+    )
+    SELECT * EXCLUDE (_k) FROM joined
+    WHERE is_new OR is_vanished OR is_advanced OR is_regressed OR is_suspended OR is_investment_changed
+    ORDER BY project_key
+"""
 
 
 def since(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int
 ) -> dict[str, pd.DataFrame]:
-    """Change lists (one per KINDS) from an earlier snapshot to this one, within the filters."""
-    before = con.execute(_ROWS, filters.params(earlier_id)).df()
-    after = con.execute(_ROWS, filters.params(snapshot_id)).df()
-    return compare(before, after)
+    """Change lists (one per KINDS) from an earlier snapshot to this one, within the filters.
+
+    Matched and compared in DuckDB by compare()'s rules; only changed projects reach Python.
+    """
+    params = filters.params(
+        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN
+    )
+    found = con.execute(_SINCE, params).df()
+    both = found[~found["is_new"] & ~found["is_vanished"]].sort_values("before_order", kind="stable")
+    pair = [*_COLUMNS, "stage_before", "investment_wan_before"]
+    return {
+        "new": found.loc[found["is_new"], _COLUMNS].reset_index(drop=True),
+        "advanced": both.loc[both["is_advanced"], pair].reset_index(drop=True),
+        "regressed": both.loc[both["is_regressed"], pair].reset_index(drop=True),
+        "suspended": both.loc[both["is_suspended"], pair].reset_index(drop=True),
+        "investment_changed": both.loc[both["is_investment_changed"], [*pair, "investment_delta"]].reset_index(
+            drop=True
+        ),
+        "vanished": found.loc[found["is_vanished"], _COLUMNS].reset_index(drop=True),
+    }
 
 
 def counts(found: dict[str, pd.DataFrame]) -> dict[str, int]:

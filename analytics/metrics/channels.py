@@ -8,7 +8,7 @@ snapshot's own; the year only selects signings. "Reached" is analytics/domain.py
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+import uuid
 
 import duckdb
 import numpy as np
@@ -60,51 +60,89 @@ def referrer_key(name: str) -> str:
     return to_simplified("".join(folded.split())).upper()
 
 
+_TRIMMED = r"regexp_replace(p.introduced_by, '^\s+|\s+$', '', 'g')"
+"""The referring firm's name as typed, without the whitespace around it (Python's str.strip())."""
 _REFERRED = f"""
-    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed
-    {SCOPE} AND nullif(trim(p.introduced_by), '') IS NOT NULL
+    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
+    {SCOPE} AND {_TRIMMED} <> '' {{only}}
+    ORDER BY p.rowid
+"""
+# One row per spelling as typed: a province holds far fewer spellings than projects, so the folding into firms
+# (which needs Python's script conversion) only sees these rows.
+_SPELLINGS = f"""
+    SELECT {_TRIMMED} AS spelling, count(*) AS projects, min(p.rowid) AS first_met
+    {SCOPE} AND {_TRIMMED} <> ''
+    GROUP BY 1
+    ORDER BY first_met
 """
 
 
-def referred_projects(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+    """Each spelling of a referring firm, in the order first met, with its firm's key and shown name."""
+    found = con.execute(_SPELLINGS, filters.params(snapshot_id)).df()
+    found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
+    firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
+    for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
+        firms.setdefault(key, {})[spelling] = int(projects)
+    shown = {key: max(counts, key=lambda s, c=counts: (c[s], to_simplified(s) == s)) for key, counts in firms.items()}
+    return found.assign(referrer=found["referrer_key"].map(shown))
+
+
+# The league itself is counted in DuckDB, each project joined to its firm through the spellings folded above.
+_LEAGUE = f"""
+    SELECT f.referrer, count(*) AS projects, coalesce(sum(r.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE r.reached_landed) AS reached_landed,
+           list(r.project_name ORDER BY r.investment_wan DESC NULLS LAST, r.ledger_order) AS project_names,
+           list(DISTINCT f.spelling) AS spellings
+    FROM (
+        SELECT p.project_name, p.investment_wan, p.rowid AS ledger_order, {_TRIMMED} AS spelling,
+               {reached_sql("landed")} AS reached_landed
+        {SCOPE} AND {_TRIMMED} <> ''
+    ) AS r JOIN {{firms}} AS f ON f.spelling = r.spelling
+    GROUP BY f.referrer_key, f.referrer
+    ORDER BY projects DESC, investment_wan DESC, f.referrer
+"""
+
+
+def referred_projects(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, spellings: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Projects with a referring firm (引荐企业), with `referrer`: the group's most frequent spelling.
 
     Names that differ only in whitespace, full-width forms, script (Traditional/Simplified) or letter
     case are one firm; a tie between spellings goes to a Simplified one, then to the one met first.
+    `spellings` (as `referrers` lists them) keeps only those firms' projects.
     """
-    projects = con.execute(_REFERRED, filters.params(snapshot_id)).df()
-    names = projects["introduced_by"].where(projects["introduced_by"].notna(), "").astype(str).str.strip()
-    referred = projects[names != ""].assign(introduced_by=names[names != ""])
-    keys = referred["introduced_by"].map(referrer_key)
-    spelling = {key: _display_spelling(group) for key, group in referred["introduced_by"].groupby(keys, sort=False)}
-    return referred.assign(referrer_key=keys, referrer=keys.map(spelling))
-
-
-def _display_spelling(spellings: pd.Series) -> str:
-    """The most frequent spelling; among equals a Simplified one, then the first met (Counter keeps order)."""
-    counts = Counter(spellings)
-    return max(counts, key=lambda s: (counts[s], to_simplified(s) == s))
+    only = "" if spellings is None else "AND list_contains($spellings, spelling)"
+    params = filters.params(snapshot_id, **({} if spellings is None else {"spellings": list(spellings)}))
+    projects = con.execute(_REFERRED.format(only=only), params).df()
+    names = _spellings(con, snapshot_id, filters).set_index("spelling")
+    projects = projects.assign(introduced_by=projects.pop("spelling"))
+    return projects.assign(
+        referrer_key=projects["introduced_by"].map(names["referrer_key"]),
+        referrer=projects["introduced_by"].map(names["referrer"]),
+    )
 
 
 def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """The 以商引商 league: each referring firm's projects, planned investment (万元) and 累计落地.
 
     Most projects first, ties broken by more investment, then by name. Columns: referrer, projects,
-    investment_wan, reached_landed, project_names (the firm's projects, largest investment first).
+    investment_wan, reached_landed, project_names (the firm's projects, largest investment first), spellings
+    (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into firms here.
     """
-    referred = referred_projects(con, snapshot_id, filters)
-    referred = referred.sort_values("investment_wan", ascending=False, na_position="last", kind="stable")
-    out = referred.groupby("referrer_key").agg(
-        referrer=("referrer", "first"),
-        projects=("project_name", "size"),
-        investment_wan=("investment_wan", "sum"),
-        reached_landed=("reached_landed", "sum"),
-        project_names=("project_name", list),
-    )
+    firms = f"referrer_firms_{uuid.uuid4().hex}"
+    con.register(firms, _spellings(con, snapshot_id, filters)[["spelling", "referrer_key", "referrer"]])
+    try:
+        out = con.execute(_LEAGUE.format(firms=firms), filters.params(snapshot_id)).df()
+    finally:
+        con.unregister(firms)
+    out["projects"] = out["projects"].astype(int)
     out["reached_landed"] = out["reached_landed"].astype(int)
     out["investment_wan"] = out["investment_wan"].astype(float)
-    out = out.sort_values(["projects", "investment_wan", "referrer"], ascending=[False, False, True])
-    return out.reset_index(drop=True)
+    out["project_names"] = out["project_names"].map(list)
+    out["spellings"] = out["spellings"].map(list)
+    return out
 
 
 _FUND = """

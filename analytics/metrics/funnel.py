@@ -11,17 +11,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import LADDER, TOWN, reached_sql
+from analytics.domain import LADDER, RANK, TOWN, furthest_rung_sql, reached_sql
 from analytics.metrics.filters import SCOPE, Filters
 
 
 def _funnel_sql() -> str:
+    # The furthest rung on the cutoff is worked out once per project, then counted for every rung.
     columns = ",\n".join(
-        f"count(*) FILTER (WHERE {reached_sql(s, '$cutoff')}) AS n_{s}, "
-        f"coalesce(sum(p.investment_wan) FILTER (WHERE {reached_sql(s, '$cutoff')}), 0) AS wan_{s}"
+        f"count(*) FILTER (WHERE rung >= {RANK[s]}) AS n_{s}, "
+        f"coalesce(sum(investment_wan) FILTER (WHERE rung >= {RANK[s]}), 0) AS wan_{s}"
         for s in LADDER
     )
-    return f"SELECT p.industry, {columns} {SCOPE} GROUP BY p.industry"
+    rungs = f"SELECT p.industry, p.investment_wan, {furthest_rung_sql('$cutoff')} AS rung {SCOPE}"
+    return f"SELECT industry, {columns} FROM ({rungs}) AS r GROUP BY industry"
 
 
 def funnel(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:

@@ -9,8 +9,8 @@ import pandas as pd
 
 from analytics.domain import EVENT_DATE
 from analytics.metrics.filters import SCOPE, Filters
-from analytics.metrics.reserve import size_band
-from analytics.vocabulary import to_simplified
+from analytics.metrics.reserve import size_band, size_band_sql
+from analytics.vocabulary import to_simplified, to_traditional
 
 _PROJECTS = f"SELECT p.*, s.as_of {SCOPE} ORDER BY p.source_sheet, p.source_row"
 
@@ -71,6 +71,107 @@ def filter_projects(projects: pd.DataFrame, spec: ProjectFilter) -> pd.DataFrame
     if spec.key_only:
         mask &= projects["is_key"].astype(bool)
     return projects[mask].sort_values("investment_wan", ascending=False, na_position="last")
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """One page of the filtered list, and what the whole filtered list adds up to."""
+
+    rows: pd.DataFrame  # the page's projects (p.* and as_of), biggest planned investment first
+    total: int  # projects matching the filter
+    investment_wan: float  # their planned investment (万元)
+    reserve: int  # projects of the snapshot within the industry filter
+
+
+# The column a filter widget narrows, and the SQL it compares (size bands are computed, not stored).
+_CHOSEN = {
+    "stages": "p.stage", "project_types": "p.project_type", "regions": "p.source_region",
+    "departments": "p.department", "channels": "p.channel", "size_bands": size_band_sql(),
+}  # fmt: skip
+_HAYSTACK = "lower(p.project_name || ' ' || coalesce(p.investor, ''))"
+
+
+def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
+    """The filter as SQL conditions (AND-ed after SCOPE) with their bound parameters.
+
+    A search word matches in either script: the word is looked for in its Simplified and its Traditional
+    form, so 华艺 finds 華藝 and the other way round (a name mixing both scripts inside one word is missed).
+    """
+    conditions, params = [], {}
+    for i, word in enumerate(to_simplified(spec.query).lower().split()):
+        params[f"w{i}s"], params[f"w{i}t"] = word, to_traditional(word).lower()
+        conditions.append(f"(contains({_HAYSTACK}, $w{i}s) OR contains({_HAYSTACK}, $w{i}t))")
+    for name, column in _CHOSEN.items():
+        chosen = getattr(spec, name)
+        if chosen:
+            params[name] = list(chosen)
+            conditions.append(f"list_contains(${name}, {column})")
+    if spec.key_only:
+        conditions.append("p.is_key")
+    return "".join(f" AND {c}" for c in conditions), params
+
+
+_PAGE = """
+    SELECT p.*, s.as_of
+    {scope}{where}
+    ORDER BY p.investment_wan DESC NULLS LAST, p.rowid
+    LIMIT $limit OFFSET $offset
+"""
+_COUNT = """
+    SELECT count(*) FILTER (WHERE true{where}) AS total,
+           coalesce(sum(p.investment_wan) FILTER (WHERE true{where}), 0) AS investment_wan,
+           count(*) AS reserve
+    {scope}
+"""
+
+
+def page(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    filters: Filters,
+    spec: ProjectFilter,
+    offset: int = 0,
+    limit: int = 100,
+) -> ProjectPage:
+    """One page (offset, limit) of the projects matching the filter, biggest planned investment first.
+
+    Searched, filtered, counted and sorted in DuckDB: only the page's rows reach Python.
+    """
+    where, params = _where(spec)
+    params = filters.params(snapshot_id, **params)
+    total, investment, reserve = con.execute(_COUNT.format(scope=SCOPE, where=where), params).fetchone()
+    rows = con.execute(_PAGE.format(scope=SCOPE, where=where), {**params, "limit": limit, "offset": offset}).df()
+    for column in [*EVENT_DATE.values(), "as_of"]:
+        rows[column] = pd.to_datetime(rows[column])
+    return ProjectPage(rows, int(total), float(investment), int(reserve))
+
+
+_OPTIONS = """
+    SELECT {column} AS value, count(*) AS n
+    {scope} AND {column} IS NOT NULL
+    GROUP BY {column}
+    ORDER BY n DESC, value
+"""
+OPTION_COLUMNS = ("source_region", "department")
+
+
+def option_values(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, column: str) -> list[str]:
+    """The distinct values of source_region or department, most frequent first (for filter widgets)."""
+    if column not in OPTION_COLUMNS:
+        raise ValueError(f"no options for {column!r}")
+    sql = _OPTIONS.format(column=f"p.{column}", scope=SCOPE)
+    return [row[0] for row in con.execute(sql, filters.params(snapshot_id)).fetchall()]
+
+
+_ONE = f"SELECT p.*, s.as_of {SCOPE} AND p.project_key = $key LIMIT 1"
+
+
+def one_project(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, key: str) -> pd.DataFrame:
+    """The project with this key in the snapshot (within the filters): one row, or none."""
+    rows = con.execute(_ONE, filters.params(snapshot_id, key=key)).df()
+    for column in [*EVENT_DATE.values(), "as_of"]:
+        rows[column] = pd.to_datetime(rows[column])
+    return rows
 
 
 def options(projects: pd.DataFrame, column: str) -> list[str]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.metrics.projects import ProjectFilter, filter_projects, search
-from tests.metrics.fixture_projects import projects
+from analytics.metrics.filters import Filters
+from analytics.metrics.projects import ProjectFilter, filter_projects, option_values, page, search
+from tests.metrics.fixture_projects import database, projects
+
+ALL = Filters()
 
 
 def _names(frame: pd.DataFrame) -> list[str]:
@@ -28,3 +31,37 @@ def test_filters_combine_and_sort_by_investment() -> None:
     both = ProjectFilter(regions=("本镇",), project_types=("expansion",))
     assert _names(filter_projects(frame, both)) == ["P1", "P8"]
     assert _names(filter_projects(frame, ProjectFilter(departments=("不存在",)))) == []
+
+
+def test_page_sorts_counts_and_pages_in_the_database() -> None:
+    con = database()
+    first = page(con, 1, ALL, ProjectFilter(), 0, 3)
+    # By planned investment: P5 300,000, P1 100,000, P4 60,000 | P2, P8, P3 | P6 2,500, then P7 (none) last.
+    assert first.rows["project_name"].tolist() == ["P5", "P1", "P4"]
+    assert (first.total, first.investment_wan, first.reserve) == (8, 495500.0, 8)
+    assert page(con, 1, ALL, ProjectFilter(), 6, 3).rows["project_name"].tolist() == ["P6", "P7"]
+    key = page(con, 1, ALL, ProjectFilter(key_only=True), 0, 10)
+    assert (key.rows["project_name"].tolist(), key.total, key.investment_wan) == (["P5", "P1", "P4"], 3, 460000.0)
+    small = page(con, 1, ALL, ProjectFilter(size_bands=("lt_1yi",)), 0, 10)
+    assert small.rows["project_name"].tolist() == ["P8", "P3", "P6"]
+    both = page(con, 1, Filters(("lighting",)), ProjectFilter(stages=("signed", "production")), 0, 10)
+    assert (both.rows["project_name"].tolist(), both.total, both.reserve) == (["P1", "P2", "P8"], 3, 4)
+
+
+def test_page_search_finds_either_script() -> None:
+    frame = pd.DataFrame(
+        {"project_name": ["華藝照明總部項目", "华艺灯饰扩产项目", "欧普研发中心"], "investor": ["甲", "乙", "華藝集團"]}
+    )
+    con = database(frame.assign(investment_wan=[3.0, 2.0, 1.0]))
+    for query in ("华艺", "華藝"):
+        assert page(con, 1, ALL, ProjectFilter(query=query), 0, 10).rows["project_name"].tolist() == [
+            "華藝照明總部項目", "华艺灯饰扩产项目", "欧普研发中心",
+        ]  # fmt: skip
+    # Every word must match: 华艺 and 项目 (項目) leave out the investor-only match.
+    assert page(con, 1, ALL, ProjectFilter(query="华艺 项目"), 0, 10).total == 2
+
+
+def test_option_values_most_frequent_first() -> None:
+    # Departments: 招商办 P2 P3 P4 P8, 落地办 P1 P6, 工信科商局 P5; P7 has none.
+    assert option_values(database(), 1, ALL, "department") == ["招商办", "落地办", "工信科商局"]
+    assert option_values(database(), 1, Filters(("other",)), "source_region") == ["本镇"]

@@ -170,3 +170,35 @@ def test_drilling_into_a_bar_returns_its_projects() -> None:
     assert landed["project_name"].tolist() == ["P5", "P1", "P4", "P6"]  # largest first; P5 landed, then suspended
     cells = reserve.projects_at(con, 1, ALL, date(2022, 12, 31), {("lighting", "negotiating")})
     assert sorted(cells["project_name"]) == ["P2", "P3", "P8"]
+
+
+def test_key_projects_stalled_days_from_the_stored_history() -> None:
+    # Three snapshots: 2023-06-30, 2023-09-30 and 2023-12-31 (active). P1 stands at production in all three:
+    # 184 days (30 Jun → 31 Dec), stalled. P4 was landed, then construction twice: 92 days (30 Sep → 31 Dec),
+    # past 90, stalled too. P5 was suspended, negotiating, then suspended again: the run starts on 31 Dec, 0 days.
+    now = projects().drop(columns="as_of")
+    june, september = now.copy(), now.copy()
+    june.loc[june["project_name"] == "P4", "stage"] = "landed"
+    september.loc[september["project_name"] == "P5", "stage"] = "negotiating"
+    con = database(june, as_of="2023-06-30", snapshot_id=1)
+    database(september, as_of="2023-09-30", snapshot_id=2, con=con)
+    database(now, as_of="2023-12-31", snapshot_id=3, con=con)
+    keys = risks.key_projects(con, 3, ALL).set_index("project_name")
+    assert keys["stalled_days"].to_dict() == {"P1": 184.0, "P4": 92.0, "P5": 0.0}
+    assert keys["stalled"].to_dict() == {"P1": True, "P4": True, "P5": False}
+    # Seen from September, P1 has stood still for 92 days and P4 (landed in June) changed on 30 Sep.
+    earlier = risks.key_projects(con, 2, ALL).set_index("project_name")
+    assert earlier["stalled_days"].to_dict() == {"P1": 92.0, "P4": 0.0, "P5": 0.0}
+
+
+def test_key_projects_a_later_upload_of_the_same_day_speaks_for_it() -> None:
+    # Snapshots 1 and 2 are both dated 2023-12-31; 2 was uploaded later and has P4 at landed. Seen from 1,
+    # P4's history on that day is snapshot 2's: landed, after construction on 2023-06-30, so 0 days.
+    june, later = projects().drop(columns="as_of"), projects().drop(columns="as_of")
+    later.loc[later["project_name"] == "P4", "stage"] = "landed"
+    con = database(june, as_of="2023-06-30", snapshot_id=3)
+    database(june, as_of="2023-12-31", snapshot_id=1, con=con)
+    database(later, as_of="2023-12-31", snapshot_id=2, con=con)
+    keys = risks.key_projects(con, 1, ALL).set_index("project_name")
+    assert keys.loc["P4", "stalled_days"] == 0.0
+    assert keys.loc["P1", "stalled_days"] == 184.0

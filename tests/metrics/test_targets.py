@@ -128,3 +128,31 @@ def test_a_filtered_town_total_is_the_chosen_industries_sum() -> None:
     assert (p.loc[("total", "signed_count"), "target"], p.loc[("total", "signed_count"), "actual"]) == (4.0, 2.0)
     assert set(p.index.get_level_values("industry")) == {"lighting", "total"}
     assert targets.total_source(TARGETS.iloc[0:0], ALL) is None
+
+
+def test_since_compares_two_stored_snapshots() -> None:
+    before = projects().drop(columns="as_of")
+    after = before[before["project_name"] != "P3"].copy()  # P3 vanished
+    after.loc[after["project_name"] == "P2", "stage"] = "landed"  # advanced
+    after.loc[after["project_name"] == "P6", "stage"] = "signed"  # regressed
+    after.loc[after["project_name"] == "P4", "stage"] = "suspended"  # suspended: neither up nor down
+    after.loc[after["project_name"] == "P1", "investment_wan"] = 89000.0  # -11,000: over 10 % of 100,000
+    after.loc[after["project_name"] == "P8", "investment_wan"] = 8400.0  # +400: under the 500 万元 floor
+    after.loc[after["project_name"] == "P7", "investment_wan"] = 100.0  # none before: a change
+    new = before[before["project_name"] == "P8"].assign(project_key="p9", project_name="P9")
+    con = database(before, as_of="2023-09-30", snapshot_id=1)
+    database(pd.concat([after, new]), as_of="2023-12-31", snapshot_id=2, con=con)
+    found = changes.since(con, 2, Filters(), 1)
+    names = {kind: found[kind]["project_name"].tolist() for kind in changes.KINDS}
+    assert names == {
+        "new": ["P9"], "advanced": ["P2"], "regressed": ["P6"], "suspended": ["P4"],
+        "investment_changed": ["P1", "P7"], "vanished": ["P3"],
+    }  # fmt: skip
+    money = found["investment_changed"].set_index("project_name")
+    assert money.loc["P1", "investment_delta"] == -11000.0
+    assert money.loc["P1", "investment_wan_before"] == 100000.0
+    assert found["advanced"].loc[0, "stage_before"] == "signed"
+    # Within one industry only its projects are compared.
+    assert changes.counts(changes.since(con, 2, Filters(("other",)), 1)) == {
+        "new": 0, "advanced": 0, "regressed": 1, "suspended": 0, "investment_changed": 1, "vanished": 0,
+    }  # fmt: skip

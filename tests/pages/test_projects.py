@@ -49,10 +49,13 @@ def test_stage_filter_and_export_button(sample_db: Path) -> None:
 
 def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
     with duckdb.connect(str(sample_db)) as con:
-        (key, name, investor), (other, *_) = con.execute(
+        key, name, investor = con.execute(
             f"SELECT project_key, project_name, investor FROM projects WHERE snapshot_id = {ACTIVE}"
-            " ORDER BY investment_wan ASC NULLS LAST LIMIT 2"
-        ).fetchall()  # the smallest projects: not the list's first, so the detail is not there by default
+            " ORDER BY investment_wan ASC NULLS LAST LIMIT 1"
+        ).fetchone()  # the smallest project: not on the list's first page, so the link must fetch it
+        (other,) = con.execute(
+            f"SELECT project_key FROM projects WHERE snapshot_id = {ACTIVE} ORDER BY investment_wan DESC LIMIT 1"
+        ).fetchone()  # the biggest: first on the first page
     at = open_page("projects", project=key)
     assert not at.exception
     assert at.selectbox(key="project_detail").value == key
@@ -61,3 +64,16 @@ def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
     at.selectbox(key="project_detail").set_value(other).run()
     assert at.selectbox(key="project_detail").value == other
     assert at.query_params["project"] == other  # the address bar follows the detail shown
+
+
+def test_the_list_is_paged(sample_db: Path) -> None:
+    with duckdb.connect(str(sample_db)) as con:
+        total, last = con.execute(
+            f"SELECT count(*), arg_min(project_name, investment_wan) FROM projects WHERE snapshot_id = {ACTIVE}"
+        ).fetchone()
+    at = open_page("projects")
+    assert len(at.dataframe[0].value) == 100 < total  # one page of 100, never the whole reserve
+    pages = -(-total // 100)
+    at.number_input(key="project_page").set_value(pages).run()
+    assert len(at.dataframe[0].value) == total - 100 * (pages - 1)
+    assert last in at.dataframe[0].value.iloc[:, 0].tolist()  # the smallest planned investment is on the last page
