@@ -86,7 +86,7 @@ def _mapping_editor(ctx: PageContext, ledger: LedgerRead, file_key: str) -> dict
     return overrides
 
 
-def _preview(ctx: PageContext, upload) -> None:  # noqa: ANN001
+def _preview(ctx: PageContext, upload) -> None:
     data = upload.getvalue()
     file_key = hashlib.sha256(data).hexdigest()[:16]
     st.subheader(plain(upload.name))

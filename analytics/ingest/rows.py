@@ -123,7 +123,7 @@ class Rows:
     section_title: pd.Series  # the title an industry came from, kept as the industry's original text
 
 
-def _per_text(texts: pd.Series, test) -> pd.Series:  # noqa: ANN001
+def _per_text(texts: pd.Series, test) -> pd.Series:
     """A boolean test applied once per distinct non-empty text (False for empty cells)."""
     uniques = texts.dropna().unique()
     found = dict(zip(uniques, map(test, uniques), strict=True))

@@ -31,7 +31,7 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -> None:  # noqa: ANN001
+def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -> None:
     faulthandler.disable()  # a reader that aborts is expected here: the parent reports it in one sentence
     limit = _address_space() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

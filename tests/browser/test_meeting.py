@@ -15,11 +15,11 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HEADLINE = ".deck-headline"
 
 
-def _headline(page) -> str:  # noqa: ANN001
+def _headline(page) -> str:
     return page.locator(HEADLINE).first.inner_text()
 
 
-def test_arrow_keys_step_through_slides_kept_in_the_url(app_url: str, browser) -> None:  # noqa: ANN001
+def test_arrow_keys_step_through_slides_kept_in_the_url(app_url: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{app_url}/meeting", wait_until="domcontentloaded")
     page.locator(HEADLINE).first.wait_for(timeout=60_000)
@@ -51,7 +51,7 @@ def test_arrow_keys_step_through_slides_kept_in_the_url(app_url: str, browser) -
     page.close()
 
 
-def test_export_menu_downloads_a_deck(app_url: str, browser) -> None:  # noqa: ANN001
+def test_export_menu_downloads_a_deck(app_url: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.goto(f"{app_url}/meeting?slide=overview", wait_until="domcontentloaded")
     page.locator(HEADLINE).first.wait_for(timeout=60_000)

@@ -451,7 +451,7 @@ def test_gb18030_characters_outside_gbk() -> None:
         (lambda: fx.csv_bytes("utf-8"), "台账", "csv"),
     ],
 )
-def test_the_format_is_judged_by_content_not_extension(builder, name: str, fmt: str) -> None:  # noqa: ANN001
+def test_the_format_is_judged_by_content_not_extension(builder, name: str, fmt: str) -> None:
     result = read(builder(), name)
     assert result.file_format == fmt
     assert result.rows_imported == 5
@@ -468,7 +468,7 @@ def test_real_xlsm_package() -> None:
 @pytest.mark.parametrize(
     ("builder", "name"), [(fx.offset_xlsx, "a.xlsx"), (fx.offset_xls, "a.xls"), (fx.offset_ods, "a.ods")]
 )
-def test_row_numbers_are_the_spreadsheets_own_when_the_table_starts_at_c3(builder, name: str) -> None:  # noqa: ANN001
+def test_row_numbers_are_the_spreadsheets_own_when_the_table_starts_at_c3(builder, name: str) -> None:
     result = read(builder(), name)
     assert result.projects["source_row"].tolist() == [4, 5]
     assert result.projects["investment_wan"].tolist() == [100.0, 200.0]

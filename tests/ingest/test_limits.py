@@ -89,7 +89,7 @@ def _refuse() -> None:
 
 
 @pytest.mark.parametrize("runaway", [_allocate_forever, _abort])
-def test_a_runaway_read_ends_only_its_child(runaway) -> None:  # noqa: ANN001
+def test_a_runaway_read_ends_only_its_child(runaway) -> None:
     with pytest.raises(ImportRejected) as refused:
         run_limited(runaway, file_name="坏.xlsx", memory=256 * 1024 * 1024, seconds=20)
     assert refused.value.code == "too_demanding"

@@ -114,7 +114,7 @@ def test_a_blank_name_header_beside_the_numbering_is_read_as_the_name_with_a_war
         (rs.summary_only_xlsx, "summary_table"),
     ],
 )
-def test_what_is_not_a_project_list_is_refused_in_one_sentence(make, code: str) -> None:  # noqa: ANN001
+def test_what_is_not_a_project_list_is_refused_in_one_sentence(make, code: str) -> None:
     with pytest.raises(ImportRejected) as caught:
         read(make())
     refusal = caught.value

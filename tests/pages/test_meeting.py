@@ -9,7 +9,7 @@ import duckdb
 from tests.pages.apptest import open_as_analyst, open_page
 
 
-def _headline(at) -> str:  # noqa: ANN001
+def _headline(at) -> str:
     return next(h.proto.body for h in at.get("html") if "deck-headline" in h.proto.body)
 
 

@@ -156,7 +156,7 @@ def test_the_stored_report_keeps_codes_and_params(con) -> None:
     assert total.sentence("en") == 'Total or subtotal row, skipped: "合计"'
 
 
-def test_exchange_rates_come_from_settings_and_are_stored_with_the_snapshot(con) -> None:  # noqa: ANN001
+def test_exchange_rates_come_from_settings_and_are_stored_with_the_snapshot(con) -> None:
     from analytics.store.snapshots import exchange_rates, set_exchange_rate
     from tests.fixtures.real_shapes import us_dollars_xlsx
 
