@@ -7,6 +7,9 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from analytics.store.connection import Database, write_session
+from analytics.store.journal import journalled
+
 MAX_TEXT = 2000
 MAX_NAME = 60
 
@@ -29,33 +32,44 @@ def _clean(value: str | None, field: str, limit: int) -> str:
 
 
 def add_comment(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Database,
     project_key: str,
     project_name: str,
     department: str,
     author: str,
     text: str,
     on: date | None = None,
+    created_at: datetime | None = None,
+    comment_id: int | None = None,
 ) -> int:
-    """Store one comment exactly as typed (trimmed); return its id."""
-    row = [
-        project_key,
-        project_name,
-        _clean(department, "department", MAX_NAME),
-        _clean(author, "author", MAX_NAME),
-        on or date.today(),
-        _clean(text, "text", MAX_TEXT),
-        datetime.now().replace(microsecond=0),
-    ]
-    found = con.execute(
-        """
-        INSERT INTO comments (project_key, project_name, department, author, comment_date, text, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        RETURNING comment_id
-        """,
-        row,
-    ).fetchone()
-    return int(found[0])
+    """Store one comment exactly as typed (trimmed), journalled; return its id."""
+    row = {
+        "project_key": project_key,
+        "project_name": project_name,
+        "department": _clean(department, "department", MAX_NAME),
+        "author": _clean(author, "author", MAX_NAME),
+        "comment_date": on or date.today(),
+        "text": _clean(text, "text", MAX_TEXT),
+        "created_at": created_at or datetime.now().replace(microsecond=0),
+    }
+    with write_session(con) as writer, journalled(writer) as pending:
+        # Past every stored id as well as the sequence: a rebuilt database stores ids it did not draw.
+        comment_id = (
+            comment_id
+            or writer.execute(
+                "SELECT greatest(nextval('comment_ids'), (SELECT coalesce(max(comment_id), 0) + 1 FROM comments))"
+            ).fetchone()[0]
+        )
+        writer.execute(
+            """
+            INSERT INTO comments (comment_id, project_key, project_name, department, author, comment_date, text,
+                                  created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [comment_id, *row.values()],
+        )
+        pending.record("comment", comment_id=comment_id, **{k: str(v) for k, v in row.items()})
+    return int(comment_id)
 
 
 def comments(con: duckdb.DuckDBPyConnection, project_keys: list[str] | None = None) -> pd.DataFrame:
