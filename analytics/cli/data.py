@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analytics.cli.common import CommandError, emit, open_existing, read_file
+from analytics.cli.common import CommandError, database, emit, open_existing, read_file
 from analytics.ingest.errors import ImportRejected
-from analytics.store.connection import archive_dir, connect, database_path
+from analytics.store.connection import archive_dir, database_path
 from analytics.store.imports import import_bytes, import_targets_file
+from analytics.store.journal import JOURNAL_NAME
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
 from analytics.store.snapshots import active_snapshot_id, current_user, list_snapshots, set_active_snapshot
 
@@ -17,7 +18,7 @@ def import_ledger(args: argparse.Namespace) -> int:
     path = Path(args.path)
     data = read_file(path)
     new_database = not database_path(args.db).exists()
-    con = connect(args.db)
+    con = database(args.db, create=True)
     refused = False
     try:
         outcome = import_bytes(
@@ -47,7 +48,7 @@ def import_ledger(args: argparse.Namespace) -> int:
 def import_targets(args: argparse.Namespace) -> int:
     path = Path(args.path)
     data = read_file(path)
-    con = connect(args.db)
+    con = database(args.db, create=True)
     try:
         year, stored, issues = import_targets_file(con, data, path.name, who=current_user(), year=args.year)
     finally:
@@ -76,7 +77,7 @@ def snapshots(args: argparse.Namespace) -> int:
 
 
 def activate(args: argparse.Namespace) -> int:
-    con = open_existing(args.db)
+    con = database(args.db)
     try:
         set_active_snapshot(con, None if args.snapshot == "newest" else int(args.snapshot))
         print(f"当前快照：{active_snapshot_id(con)}")
@@ -92,7 +93,7 @@ def rebuild(args: argparse.Namespace) -> int:
     target = database_path(args.db)
     if target.exists():
         raise CommandError(f"目标数据库 {target} 已存在；重建需要一个新的文件路径")
-    if not source.is_dir() or not any(source.glob("*.json")):
+    if not source.is_dir() or not (any(source.glob("*.json")) or (source / JOURNAL_NAME).exists()):
         raise CommandError(f"归档目录 {source} 不存在或其中没有归档文件")
     count = rebuild_from_archive(source, target)
     print(f"已从 {source} 重建 {count} 个快照到 {target}")
