@@ -12,17 +12,20 @@ from analytics.i18n import label
 from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
-from analytics.store.connection import archive_dir, database_path
-from analytics.store.imports import import_ledger, resolve_as_of
+from analytics.store.connection import DatabaseBusy, archive_dir, database_path
+from analytics.store.imports import ImportOutcome, import_ledger, resolve_as_of
+from analytics.store.journal import ArchiveWriteFailed
 from analytics.store.snapshots import (
+    active_snapshot_id,
     current_user,
     list_snapshots,
     original_file,
+    pinned_snapshot_id,
     set_active_snapshot,
     snapshot_issues,
 )
 from analytics.vocabulary import vocabulary
-from pages.context import connection, page_context, snapshot_caption
+from pages.context import PageContext, connection, page_context, snapshot_caption
 
 PREVIEW_COLUMNS = [
     "source_sheet", "source_row", "project_name", "investor", "industry", "investment_wan", "stage",
@@ -110,15 +113,42 @@ def _preview(ctx, upload) -> None:  # noqa: ANN001
     who = right.text_input(ctx.t("data.who"), value=current_user(), key=f"who_{file_key}")
     if st.button(ctx.t("data.commit"), type="primary", key=f"commit_{file_key}"):
         # The ledger previewed above is the one stored: the upload is not read a second time.
-        outcome = import_ledger(
-            connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
-            who=who or current_user(), overrides=overrides or None, archive=archive_dir(database_path()),
-        )  # fmt: skip
-        if outcome.duplicate:
-            st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
-        else:
-            st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
+        try:
+            outcome = import_ledger(
+                connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
+                who=who or current_user(), overrides=overrides or None, archive=archive_dir(database_path()),
+            )  # fmt: skip
+        except ArchiveWriteFailed as exc:
+            st.error(ctx.t("data.archive_failed", reason=exc.reason))
+            return
+        except DatabaseBusy:
+            st.error(ctx.t("db.busy_gave_up"))
+            return
+        # Kept for the reruns that follow: the switch button below must outlive the click that stored.
+        st.session_state[f"outcome_{file_key}"] = outcome
+        if not outcome.duplicate:
             st.cache_data.clear()
+    if f"outcome_{file_key}" in st.session_state:
+        _after_commit(ctx, st.session_state[f"outcome_{file_key}"], file_key)
+
+
+def _after_commit(ctx: PageContext, outcome: ImportOutcome, file_key: str) -> None:
+    """What was stored, and whether the dashboard shows it: a pinned or later snapshot stays shown until switched."""
+    if outcome.duplicate:
+        st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
+    else:
+        st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
+    con = connection()
+    shown = active_snapshot_id(con)
+    if shown is None or shown == outcome.snapshot_id:
+        return
+    pinned = pinned_snapshot_id(con) is not None
+    st.warning(ctx.t("data.still_shows_pinned" if pinned else "data.still_shows_newer",
+                     shown=shown, snapshot_id=outcome.snapshot_id))  # fmt: skip
+    if st.button(ctx.t("data.switch_to_new"), key=f"switch_{file_key}"):
+        set_active_snapshot(con, outcome.snapshot_id)
+        st.cache_data.clear()
+        st.rerun()
 
 
 def _report_table(ctx, table: pd.DataFrame) -> None:  # noqa: ANN001

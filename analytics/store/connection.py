@@ -268,6 +268,11 @@ def reading(
         con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
         try:
             yield con
+        except duckdb.Error as exc:
+            problem = unavailable(exc, db)  # a corrupt block is found only when a query reads it
+            if isinstance(problem, DatabaseDamaged):
+                raise problem from exc
+            raise
         finally:
             con.close()
     finally:
