@@ -167,6 +167,11 @@ def page_setup() -> None:
     st.set_page_config(page_title="招商项目看板", page_icon="📊", layout="wide")
 
 
+def database_trouble(problem: DatabaseUnavailable, lang: str) -> str:
+    """One sentence for the visitor when the database cannot be used, never a traceback with server paths."""
+    return t("db.busy_gave_up" if isinstance(problem, DatabaseBusy) else "db.damaged", lang)
+
+
 def page_context(with_sidebar: bool = True) -> PageContext:
     """Everything a page needs before it draws: language, filter, active snapshot."""
     page_setup()
@@ -177,8 +182,7 @@ def page_context(with_sidebar: bool = True) -> PageContext:
             snapshot_id = active_snapshot_id(con)
             snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
     except DatabaseUnavailable as problem:
-        # One sentence for the visitor, never a traceback with server paths.
-        st.error(t("db.busy_gave_up" if isinstance(problem, DatabaseBusy) else "db.damaged", lang))
+        st.error(database_trouble(problem, lang))
         st.stop()
     return PageContext(lang, snapshot_id, snapshot, industries)
 

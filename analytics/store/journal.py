@@ -10,6 +10,10 @@ and `journal.jsonl`: one line per committed change, in order, so `rebuild` repla
     {"seq": 5, "kind": "comment", "comment_id": 1, "project_key": "…", …, "created_at": "…"}
     {"seq": 6, "kind": "active", "snapshot_id": 1}          (null: back to the newest as_of)
 
+A database made before the journal existed gets a "baseline" entry (its targets, change log, comments and
+active choice, row for row) with its first journalled change; its older originals are replayed from the
+manifests written beside them, before the journal.
+
 Order of a write: the database changes inside a transaction, then the originals and the journal lines are
 written and flushed to disk, then COMMIT. If the archive cannot be written the transaction rolls back; if the
 COMMIT fails the lines are cut off again. A process killed between the two leaves lines the database never
@@ -104,7 +108,10 @@ def journalled(con: duckdb.DuckDBPyConnection, archive: Path | None = None) -> I
     pending = Pending()
     written: tuple[Path, int] | None = None
     try:
+        first = baseline(con) if archive is not None and committed_seq(con) == 0 else None
         yield pending
+        if first is not None and pending.entries:
+            pending.entries.insert(0, first)
         if archive is not None and (pending.entries or pending.blobs):
             written = _write(con, archive, pending)
         con.execute("COMMIT")
@@ -113,6 +120,26 @@ def journalled(con: duckdb.DuckDBPyConnection, archive: Path | None = None) -> I
         if written is not None:
             _cut(*written)
         raise
+
+
+BASELINE_TABLES = ("targets", "target_changes", "comments")
+
+
+def baseline(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """A database made before the journal existed: its targets, change log, comments and active choice as one
+    entry, so the journal's first line brings a rebuild to where the database was (None when it is empty)."""
+    snapshots = con.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+    rows = {table: _rows(con, table) for table in BASELINE_TABLES}
+    active = con.execute("SELECT value FROM settings WHERE key = 'active_snapshot'").fetchone()
+    if not snapshots and not any(rows.values()) and active is None:
+        return None
+    return {"kind": "baseline", **rows, "active_snapshot": active[0] if active else None}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
+    cursor = con.execute(f"SELECT * FROM {table} ORDER BY ALL")  # a fixed table name from BASELINE_TABLES
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _write(con: duckdb.DuckDBPyConnection, archive: Path, pending: Pending) -> tuple[Path, int]:

@@ -12,7 +12,7 @@ from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.store.comments import add_comment
 from analytics.store.connection import REPO_ROOT, archive_dir, connect, database_path
 from analytics.store.imports import import_bytes, import_target_sheets
-from analytics.store.journal import read_journal
+from analytics.store.journal import BASELINE_TABLES, journalled, read_journal
 from analytics.store.snapshots import archived_uploads, set_active_snapshot, store_snapshot
 from analytics.store.targets import apply_target_changes
 
@@ -83,6 +83,21 @@ def rebuild_from_archive(archive: Path, target: Path) -> int:
     return count
 
 
+def _restore_baseline(con: duckdb.DuckDBPyConnection, entry: dict) -> None:
+    """Put targets, their change log, comments and the active choice back exactly as the baseline recorded."""
+    with journalled(con) as pending:
+        for table in BASELINE_TABLES:
+            con.execute(f"DELETE FROM {table}")  # fixed table names
+            for row in entry[table]:
+                columns = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                con.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+        con.execute("DELETE FROM settings WHERE key = 'active_snapshot'")
+        if entry["active_snapshot"] is not None:
+            con.execute("INSERT INTO settings VALUES ('active_snapshot', ?)", [entry["active_snapshot"]])
+        pending.record("baseline", **{k: v for k, v in entry.items() if k not in ("kind", "seq")})
+
+
 def _archived_ledger(archive: Path, manifest: dict) -> tuple[LedgerRead, bytes]:
     data = (archive / manifest["blob"]).read_bytes()
     return read_ledger(data, manifest["file_name"], overrides=manifest["overrides"] or None), data
@@ -112,6 +127,8 @@ def replay(con: duckdb.DuckDBPyConnection, archive: Path, entry: dict) -> int:
         )  # fmt: skip
     elif kind == "active":
         set_active_snapshot(con, entry["snapshot_id"])
+    elif kind == "baseline":
+        _restore_baseline(con, entry)
     else:
         raise ValueError(f"unknown journal entry kind {kind!r} (seq {entry.get('seq')})")
     return 0
