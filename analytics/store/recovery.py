@@ -195,20 +195,20 @@ def _archive_problems(
     entries = read_journal(archive, up_to=seq)
     if [e["seq"] for e in entries] != list(range(1, seq + 1)):
         return [("journal_incomplete", f"{len(entries)} of {seq} entries")]
-    replayed = _replay_checksums(archive)
+    replayed = _replay_checksums(archive, seq)
     differing = sorted(t for t in live if replayed.get(t) != live[t])
     if differing:
         problems.append(("replay_differs", ", ".join(differing)))
     return problems
 
 
-def _replay_checksums(archive: Path) -> dict[str, tuple[int, int]]:
+def _replay_checksums(archive: Path, seq: int) -> dict[str, tuple[int, int]]:
     from analytics.store.seed import rebuild_from_archive  # seed imports the importer: only when checking
 
     with tempfile.TemporaryDirectory(prefix="reserves-check-") as scratch:
         target = Path(scratch) / "replay.duckdb"
         if archived_uploads(archive) or read_journal(archive):
-            rebuild_from_archive(archive, target)
+            rebuild_from_archive(archive, target, up_to=seq)
         con = connect(target)  # an empty archive replays to an empty database
         try:
             return _comparable(con)

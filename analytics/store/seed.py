@@ -46,15 +46,18 @@ def ensure_seeded(db: str | Path | None = None, samples: tuple[Path, ...] = SAMP
     return True
 
 
-def rebuild_from_archive(archive: Path, target: Path) -> int:
+def rebuild_from_archive(archive: Path, target: Path, up_to: int | None = None) -> int:
     """Replay the archive into a new database; return the snapshot count.
 
     First the originals archived before the journal existed (their manifests, oldest first, target sheets
     included), then every journal entry in order: snapshots with their ids and times, target changes from
     files and the editor, comments, the active-snapshot choice. The new database gets its own archive beside
     it. A failed rebuild leaves no partial database behind.
+
+    `up_to` stops at the last seq a database committed (check knows it). Without it a line a killed writer
+    appended but never committed, and that no later write has cut off yet, is replayed too.
     """
-    entries = read_journal(archive)
+    entries = read_journal(archive, up_to=up_to)
     journalled_blobs = {e["blob"] for e in entries if e["kind"] == "snapshot"}
     legacy = [m for m in archived_uploads(archive) if m["blob"] not in journalled_blobs]
     new_archive = archive_dir(target)
