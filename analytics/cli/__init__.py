@@ -24,7 +24,7 @@ def _database_sentence(problem: Exception) -> str:
     if isinstance(problem, DatabaseBusy):
         holder = _HOLDERS.get(problem.holder or "", "另一个程序")
         pid = f"（进程 {problem.pid}）" if problem.pid else ""
-        return f"数据库正被{holder}{pid}写入（文件已加锁），等待后仍未释放：请稍后再试，或先结束那个操作"
+        return f"数据库正被{holder}{pid}占用（文件已加锁），等待后仍未释放：请稍后再试，或先结束那个操作"
     if isinstance(problem, DatabaseMissing):
         return f"数据库文件 {problem.path} 不存在"
     path = problem.path if isinstance(problem, DatabaseDamaged) else database_path(None)

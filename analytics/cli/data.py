@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from analytics.cli.common import CommandError, database, emit, open_existing, read_file
-from analytics.ingest.errors import ImportRejected
-from analytics.store.connection import archive_dir, database_path
+from analytics.store.connection import DatabaseUnavailable, archive_dir, database_path
 from analytics.store.imports import import_bytes, import_targets_file
 from analytics.store.journal import JOURNAL_NAME
+from analytics.store.recovery import holds_data
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
 from analytics.store.snapshots import active_snapshot_id, current_user, list_snapshots, set_active_snapshot
 
@@ -19,18 +19,16 @@ def import_ledger(args: argparse.Namespace) -> int:
     data = read_file(path)
     new_database = not database_path(args.db).exists()
     con = database(args.db, create=True)
-    refused = False
     try:
         outcome = import_bytes(
             con, data, path.name, as_of=args.as_of, archive=archive_dir(args.db), max_bytes=args.max_mb * 1024 * 1024
         )
-    except ImportRejected:
-        refused = True
-        raise
-    finally:
-        con.close()
-        if refused and new_database:  # a refused first import leaves no empty database behind
+    except BaseException:
+        # A failed first import (refused or not) leaves no empty database behind; one that another import
+        # filled meanwhile stays.
+        if new_database and _empty(database_path(args.db)):
             database_path(args.db).unlink(missing_ok=True)
+        raise
     if args.json:
         emit(outcome.as_json())
     else:
@@ -43,6 +41,13 @@ def import_ledger(args: argparse.Namespace) -> int:
             if issue.severity != "info":
                 print(f"  [{issue.severity}] {issue.sheet} 第{issue.row}行 {issue.column or ''}：{issue.message}")
     return 0
+
+
+def _empty(db: Path) -> bool:
+    try:
+        return not holds_data(db)
+    except DatabaseUnavailable:  # someone else holds it: theirs now, not ours to delete
+        return False
 
 
 def import_targets(args: argparse.Namespace) -> int:

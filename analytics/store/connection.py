@@ -212,6 +212,13 @@ def _open(db: Path, read_only: bool, deadline: float, on_wait: Waiting | None) -
         pause = min(pause * 2, 0.5)
 
 
+def _raise_if_damaged(exc: duckdb.Error, db: Path) -> None:
+    """A corrupt block is found only when a query reads it: say damaged, as an open would have."""
+    problem = unavailable(exc, db)
+    if isinstance(problem, DatabaseDamaged):
+        raise problem from exc
+
+
 def _timed_out(db: Path) -> DatabaseBusy:
     return DatabaseBusy(db, "another thread of this process is writing")
 
@@ -238,6 +245,9 @@ def writing(
         _writers[key] = con
         try:
             yield con
+        except duckdb.Error as exc:
+            _raise_if_damaged(exc, db)
+            raise
         finally:
             del _writers[key]
             con.close()
@@ -269,9 +279,7 @@ def reading(
         try:
             yield con
         except duckdb.Error as exc:
-            problem = unavailable(exc, db)  # a corrupt block is found only when a query reads it
-            if isinstance(problem, DatabaseDamaged):
-                raise problem from exc
+            _raise_if_damaged(exc, db)
             raise
         finally:
             con.close()

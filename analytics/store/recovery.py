@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 
 from analytics.store.connection import (
+    WRITE_TIMEOUT,
     DatabaseDamaged,
     Waiting,
     archive_dir,
@@ -240,7 +241,8 @@ def backup(dest: Path, db: str | os.PathLike | None = None, on_wait: Waiting | N
     try:
         # The read-only connection is the consistency: while it is open no process can write the file or
         # append to the journal (writers append only while holding the file read-write).
-        with reading(path, on_wait=on_wait) as con:
+        # Waits as long as a write would: an import in progress finishes first.
+        with reading(path, timeout=WRITE_TIMEOUT, on_wait=on_wait) as con:
             live = table_checksums(con)
             _copy_database(path, partial)
             if archive_dir(path).is_dir():

@@ -177,7 +177,7 @@ def test_a_lock_held_too_long_is_called_a_lock_and_names_the_dashboard(db: Path)
     assert activate.returncode == 2
     assert err.splitlines() == [
         "数据库正忙，正在重试…",
-        f"数据库正被看板（进程 {holder.pid}）写入（文件已加锁），等待后仍未释放：请稍后再试，或先结束那个操作",
+        f"数据库正被看板（进程 {holder.pid}）占用（文件已加锁），等待后仍未释放：请稍后再试，或先结束那个操作",
     ]
     assert "损坏" not in err
 
