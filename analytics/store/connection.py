@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -368,10 +368,10 @@ class Database:
             table = con.sql(sql, params=parameters).to_arrow_table()
         return _materialise(table)
 
-    def reading(self) -> contextmanager:
+    def reading(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         return reading(self.path, on_wait=self.on_wait)
 
-    def writing(self) -> contextmanager:
+    def writing(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         return writing(self.path, on_wait=self.on_wait)
 
     def cursor(self) -> Database:
