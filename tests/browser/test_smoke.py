@@ -76,6 +76,8 @@ def test_upload_preview_commit_and_snapshot_list(app_url: str, browser, tmp_path
     page.get_by_text("本周台账.xlsx").first.wait_for(timeout=30_000)
     # The preview counts what was read: 5 projects, the 合计 and footnote rows skipped as notes.
     page.get_by_role("button", name="确认导入为新快照").wait_for(timeout=30_000)
+    # The button can show before a rerun has redrawn the counts above it: wait for them, not just the button.
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 3", timeout=30_000)
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values[:3] == ["5", "5", "0"]
     ARTIFACTS.mkdir(exist_ok=True)
