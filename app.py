@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.i18n import t
-from pages.context import PAGES, language, page_setup
+from analytics.store.connection import DatabaseUnavailable
+from pages.context import PAGES, database_trouble, language, page_setup
 
 page_setup()
 
@@ -18,4 +19,7 @@ navigation = st.navigation(
     ],
     position="hidden",
 )
-navigation.run()
+try:
+    navigation.run()
+except DatabaseUnavailable as problem:  # found mid-page (a corrupt block, a writer that held on too long)
+    st.error(database_trouble(problem, lang))

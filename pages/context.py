@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +24,7 @@ from analytics.metrics import projects as project_metrics
 from analytics.metrics.filters import Filters
 from analytics.metrics.history import stage_history
 from analytics.store import audit
-from analytics.store.connection import connect, database_path
+from analytics.store.connection import Database, DatabaseBusy, DatabaseUnavailable, database_path
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
 from analytics.store.users import authenticate, has_accounts
@@ -43,16 +42,22 @@ PAGES = [
 ]
 
 
+def _busy() -> None:
+    """Said once when a read or write has to wait for another program's lock (e.g. a command-line import)."""
+    st.toast(t("db.busy", st.session_state.get("url_lang", DEFAULT_LANGUAGE)), icon=":material/hourglass_top:")
+
+
 @st.cache_resource(show_spinner=False)
-def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
+def _database(path: str) -> Database:
     # First run on a fresh machine: seed from the bundled sample so the dashboard shows real charts.
     ensure_seeded(path)
-    return connect(path)
+    return Database(path, on_wait=_busy)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the process-wide connection (a cursor per use keeps Streamlit's threads apart)."""
-    return _shared_connection(str(database_path())).cursor()
+def connection() -> Database:
+    """The database: each read opens a short read-only connection and each write a short read-write one, so
+    the command line (and other app processes) can read and write while the app runs."""
+    return _database(str(database_path()))
 
 
 # Not bind="query-params" (Streamlit >= 1.54): a bound widget writes its *displayed* option to the URL and a
@@ -89,7 +94,9 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _metric(name: str, _fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: object) -> T:
-    return _fn(connection(), snapshot_id, filters, *args)
+    # One read-only connection for all of a metric's queries (opening one costs ~20 ms; the result is cached).
+    with connection().reading() as con:
+        return _fn(con, snapshot_id, filters, *args)
 
 
 def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: object) -> T:
@@ -109,7 +116,8 @@ def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataF
 @st.cache_data(show_spinner=False)
 def snapshot_history(snapshot_id: int) -> pd.DataFrame:
     """Every project's stage in the snapshots up to this one (for stalled projects and life cycles)."""
-    return stage_history(connection(), snapshot_id)
+    with connection().reading() as con:
+        return stage_history(con, snapshot_id)
 
 
 def language() -> str:
@@ -305,6 +313,11 @@ def page_setup() -> None:
     st.set_page_config(page_title="招商项目看板", page_icon="📊", layout="wide")
 
 
+def database_trouble(problem: DatabaseUnavailable, lang: str) -> str:
+    """One sentence for the visitor when the database cannot be used, never a traceback with server paths."""
+    return t("db.busy_gave_up" if isinstance(problem, DatabaseBusy) else "db.damaged", lang)
+
+
 def page_context(with_sidebar: bool = True) -> PageContext:
     """Everything a page needs before it draws: language, filter, who is signed in, active snapshot.
 
@@ -313,20 +326,24 @@ def page_context(with_sidebar: bool = True) -> PageContext:
     page_setup()
     lang = language()
     settings = access_settings()
-    _expire_idle(settings)
-    if _oidc_configured():
-        _oidc_identity(settings)
-    industries = sidebar(lang, settings) if with_sidebar else industries_filter()
-    role, user = identity(settings)
-    if not access.can(role, "view"):
-        st.title(t("app.title", lang))
-        st.info(t("access.sign_in_to_view", lang))
-        if not with_sidebar:  # meeting mode draws no sidebar: the sign-in comes here instead
-            _sign_in_box(lang, settings)
+    try:  # every read here may find the database locked too long or damaged: one sentence, never a traceback
+        _expire_idle(settings)
+        if _oidc_configured():
+            _oidc_identity(settings)
+        industries = sidebar(lang, settings) if with_sidebar else industries_filter()
+        role, user = identity(settings)
+        if not access.can(role, "view"):
+            st.title(t("app.title", lang))
+            st.info(t("access.sign_in_to_view", lang))
+            if not with_sidebar:  # meeting mode draws no sidebar: the sign-in comes here instead
+                _sign_in_box(lang, settings)
+            st.stop()
+        with connection().reading() as con:
+            snapshot_id = active_snapshot_id(con)
+            snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
+    except DatabaseUnavailable as problem:
+        st.error(database_trouble(problem, lang))
         st.stop()
-    con = connection()
-    snapshot_id = active_snapshot_id(con)
-    snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
     return PageContext(lang, snapshot_id, snapshot, industries, role, user)
 
 

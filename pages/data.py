@@ -14,12 +14,15 @@ from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
 from analytics.ingest.sandbox import run_limited
 from analytics.store import audit
-from analytics.store.connection import archive_dir, database_path
-from analytics.store.imports import import_ledger, record_refusal, resolve_as_of
+from analytics.store.connection import DatabaseBusy, archive_dir, database_path
+from analytics.store.imports import ImportOutcome, import_ledger, record_refusal, resolve_as_of
+from analytics.store.journal import ArchiveWriteFailed
 from analytics.store.snapshots import (
+    active_snapshot_id,
     exchange_rates,
     list_snapshots,
     original_file,
+    pinned_snapshot_id,
     set_active_snapshot,
     set_exchange_rate,
     snapshot_issues,
@@ -129,15 +132,42 @@ def _preview(ctx: PageContext, upload) -> None:
     if st.button(ctx.t("data.commit"), type="primary", key=f"commit_{file_key}"):
         # The ledger previewed above is the one stored: the upload is not read a second time. Who imports is
         # the signed-in analyst, never a typed name.
-        outcome = import_ledger(
-            connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
-            who=ctx.user, overrides=overrides or None, archive=archive_dir(database_path()),
-        )  # fmt: skip
-        if outcome.duplicate:
-            st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
-        else:
-            st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
+        try:
+            outcome = import_ledger(
+                connection(), ledger, data, as_of=as_of if isinstance(as_of, date) else None,
+                who=ctx.user, overrides=overrides or None, archive=archive_dir(database_path()),
+            )  # fmt: skip
+        except ArchiveWriteFailed as exc:
+            st.error(ctx.t("data.archive_failed", reason=exc.reason))
+            return
+        except DatabaseBusy:
+            st.error(ctx.t("db.busy_gave_up"))
+            return
+        # Kept for the reruns that follow: the switch button below must outlive the click that stored.
+        st.session_state[f"outcome_{file_key}"] = outcome
+        if not outcome.duplicate:
             st.cache_data.clear()
+    if f"outcome_{file_key}" in st.session_state:
+        _after_commit(ctx, st.session_state[f"outcome_{file_key}"], file_key)
+
+
+def _after_commit(ctx: PageContext, outcome: ImportOutcome, file_key: str) -> None:
+    """What was stored, and whether the dashboard shows it: a pinned or later snapshot stays shown until switched."""
+    if outcome.duplicate:
+        st.warning(ctx.t("data.duplicate", snapshot_id=outcome.snapshot_id))
+    else:
+        st.success(ctx.t("data.stored", snapshot_id=outcome.snapshot_id, rows=outcome.rows_imported))
+    con = connection()
+    shown = active_snapshot_id(con)
+    if shown is None or shown == outcome.snapshot_id:
+        return
+    pinned = pinned_snapshot_id(con) is not None
+    st.warning(ctx.t("data.still_shows_pinned" if pinned else "data.still_shows_newer",
+                     shown=shown, snapshot_id=outcome.snapshot_id))  # fmt: skip
+    if st.button(ctx.t("data.switch_to_new"), key=f"switch_{file_key}"):
+        set_active_snapshot(con, outcome.snapshot_id, who=ctx.user)
+        st.cache_data.clear()
+        st.rerun()
 
 
 def _rates(ctx: PageContext) -> None:

@@ -10,7 +10,7 @@ import argparse
 import getpass
 import sys
 
-from analytics.cli.common import CommandError, emit, open_existing
+from analytics.cli.common import CommandError, database, emit, open_existing
 from analytics.i18n import t
 from analytics.store import audit
 from analytics.store.snapshots import current_user
@@ -27,7 +27,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def user_add(args: argparse.Namespace) -> int:
-    con = open_existing(args.db)
+    con = database(args.db)
     try:
         add_user(con, args.name, _password(args), who=current_user(), role=args.role)
     except AccountRefused as exc:
@@ -54,7 +54,7 @@ def user_list(args: argparse.Namespace) -> int:
 
 
 def user_remove(args: argparse.Namespace) -> int:
-    con = open_existing(args.db)
+    con = database(args.db)
     try:
         remove_user(con, args.name, who=current_user())
     except AccountRefused as exc:

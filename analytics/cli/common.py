@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.store.connection import connect, database_path
+from analytics.store.connection import Database, database_path, open_reader, writing
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
 
 
@@ -46,8 +46,25 @@ def read_file(path: Path) -> bytes:
         raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
 
 
+def busy_notice() -> None:
+    """Said once when a command has to wait for another program's lock on the database."""
+    print("数据库正忙，正在重试…", file=sys.stderr, flush=True)
+
+
 def open_existing(db: str | None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for a command's reads: the dashboard and other commands can read at the same time."""
     path = database_path(db)
     if not path.exists():
         raise CommandError(f"数据库文件 {path} 不存在")
-    return connect(path)
+    return open_reader(path, on_wait=busy_notice)
+
+
+def database(db: str | None, create: bool = False) -> Database:
+    """The database for a command that writes: each write waits for the lock (saying so) and holds it briefly."""
+    path = database_path(db)
+    if not path.exists():
+        if not create:
+            raise CommandError(f"数据库文件 {path} 不存在")
+        with writing(path, on_wait=busy_notice):
+            pass  # creates the file and its schema
+    return Database(path, on_wait=busy_notice)

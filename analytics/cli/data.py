@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analytics.cli.common import CommandError, emit, open_existing, read_file
-from analytics.ingest.errors import ImportRejected
-from analytics.store.connection import archive_dir, connect, database_path
+from analytics.cli.common import CommandError, database, emit, open_existing, read_file
+from analytics.store.connection import DatabaseUnavailable, archive_dir, database_path
 from analytics.store.imports import import_bytes, import_targets_file
+from analytics.store.journal import JOURNAL_NAME
+from analytics.store.recovery import holds_data
 from analytics.store.seed import ensure_seeded, rebuild_from_archive
 from analytics.store.snapshots import active_snapshot_id, current_user, list_snapshots, set_active_snapshot
 
@@ -17,19 +18,17 @@ def import_ledger(args: argparse.Namespace) -> int:
     path = Path(args.path)
     data = read_file(path)
     new_database = not database_path(args.db).exists()
-    con = connect(args.db)
-    refused = False
+    con = database(args.db, create=True)
     try:
         outcome = import_bytes(
             con, data, path.name, as_of=args.as_of, archive=archive_dir(args.db), max_bytes=args.max_mb * 1024 * 1024
         )
-    except ImportRejected:
-        refused = True
-        raise
-    finally:
-        con.close()
-        if refused and new_database:  # a refused first import leaves no empty database behind
+    except BaseException:
+        # A failed first import (refused or not) leaves no database behind, not even for the audit row of its
+        # refusal; one that another import filled meanwhile stays.
+        if new_database and _empty(database_path(args.db)):
             database_path(args.db).unlink(missing_ok=True)
+        raise
     if args.json:
         emit(outcome.as_json())
     else:
@@ -44,10 +43,17 @@ def import_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def _empty(db: Path) -> bool:
+    try:
+        return not holds_data(db, ignore=("audit",))
+    except DatabaseUnavailable:  # someone else holds it: theirs now, not ours to delete
+        return False
+
+
 def import_targets(args: argparse.Namespace) -> int:
     path = Path(args.path)
     data = read_file(path)
-    con = connect(args.db)
+    con = database(args.db, create=True)
     try:
         year, stored, issues = import_targets_file(con, data, path.name, who=current_user(), year=args.year)
     finally:
@@ -76,7 +82,7 @@ def snapshots(args: argparse.Namespace) -> int:
 
 
 def activate(args: argparse.Namespace) -> int:
-    con = open_existing(args.db)
+    con = database(args.db)
     try:
         set_active_snapshot(con, None if args.snapshot == "newest" else int(args.snapshot), who=current_user())
         print(f"当前快照：{active_snapshot_id(con)}")
@@ -92,7 +98,7 @@ def rebuild(args: argparse.Namespace) -> int:
     target = database_path(args.db)
     if target.exists():
         raise CommandError(f"目标数据库 {target} 已存在；重建需要一个新的文件路径")
-    if not source.is_dir() or not any(source.glob("*.json")):
+    if not source.is_dir() or not (any(source.glob("*.json")) or (source / JOURNAL_NAME).exists()):
         raise CommandError(f"归档目录 {source} 不存在或其中没有归档文件")
     count = rebuild_from_archive(source, target)
     print(f"已从 {source} 重建 {count} 个快照到 {target}")

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.cli.common import CommandError, emit, open_existing, pick_snapshot, snapshot_and_as_of
+from analytics.cli.common import CommandError, database, emit, open_existing, pick_snapshot, snapshot_and_as_of
 from analytics.i18n import t
 from analytics.metrics import contracts
 from analytics.metrics.contracts import COMMENT_FIELDS
 from analytics.metrics.filters import EVERYTHING
 from analytics.metrics.projects import find
 from analytics.store.comments import CommentRefused, add_comment, comments
+from analytics.store.connection import Database
 from analytics.store.snapshots import current_user
 from analytics.story import briefing
 from analytics.story.numbers import default_years, gather
@@ -41,7 +42,7 @@ def brief(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve_project(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str]:
+def _resolve_project(con: duckdb.DuckDBPyConnection | Database, text: str) -> tuple[str, str]:
     found = find(con, pick_snapshot(con, None), EVERYTHING, text)
     if found.empty:
         raise CommandError(f"当前快照中没有与「{text}」匹配的项目（可用项目名称、其中的词或项目编号）")
@@ -52,7 +53,7 @@ def _resolve_project(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, st
 
 
 def comment_add(args: argparse.Namespace) -> int:
-    con = open_existing(args.db)
+    con = database(args.db)
     try:
         key, name = _resolve_project(con, args.project)
         comment_id = add_comment(con, key, name, args.department, args.by, args.text, who=current_user())

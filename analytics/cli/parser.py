@@ -156,6 +156,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run="accounts:audit_log")
 
+    p = sub.add_parser("backup", help="copy the database and its archive into a new folder (works while the app runs)")
+    p.add_argument("path", help="a new (or empty) folder")
+    p.add_argument("--db")
+    p.set_defaults(run="recovery:backup")
+
+    p = sub.add_parser("restore", help="replace the database and archive with a verified backup folder")
+    p.add_argument("path", help="a folder written by backup")
+    p.add_argument("--db")
+    p.add_argument("--force", action="store_true", help="overwrite a database that holds data (kept, renamed)")
+    p.set_defaults(run="recovery:restore")
+
+    p = sub.add_parser("check", help="read every table and verify the archive; exit 0 when healthy, 2 otherwise")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run="recovery:check")
+
     p = sub.add_parser("seed", help="create the database from the bundled sample ledger if it is empty")
     p.add_argument("--db")
     p.set_defaults(run="data:seed")

@@ -11,6 +11,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from analytics.store.connection import write_session
+
 # Every action the trail records, in the order the audit page lists them.
 ACTIONS = (
     "upload",  # a file read for preview on the Data page
@@ -43,9 +45,18 @@ def record(
     detail: object = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one entry. Joins the caller's transaction when there is one, so a change and its row go together."""
+    """Append one entry. Joins the caller's transaction when there is one, so a change and its row go together;
+    given the app's Database, it writes on a short read-write connection of its own."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    with write_session(con) as writer:
+        _append(writer, who, action, target, before, after, detail, at)
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection, who: str, action: str, target: str | None, before: object, after: object,
+    detail: object, at: datetime | None,
+) -> None:  # fmt: skip
     con.execute(
         """
         INSERT INTO audit (occurred_at, who, action, target, before_value, after_value, detail)

@@ -1,8 +1,22 @@
-"""The one place that opens the DuckDB database and makes sure its schema exists."""
+"""The one place that opens the DuckDB database: short-lived connections, one writer at a time, many readers.
+
+DuckDB lets one process hold a file read-write, or any number of processes hold it read-only
+(https://duckdb.org/docs/current/connect/concurrency). So nothing keeps the file open: every read opens a
+read-only connection and closes it, every write opens a read-write connection for just that write. A process
+that finds the file locked waits and retries (telling the person once that it is waiting) up to a timeout.
+
+Inside one process DuckDB refuses a read-write connection while a read-only one to the same file is open (and
+the reverse), so a small gate per file lets reads share and makes a write wait for the reads in flight.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -11,14 +25,50 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = REPO_ROOT / "data" / "reserves.duckdb"
 SCHEMA = Path(__file__).with_name("schema.sql")
 
+# How long a read or a write waits for another process's lock before giving up (seconds).
+READ_TIMEOUT = float(os.environ.get("RESERVES_READ_TIMEOUT", "20"))
+WRITE_TIMEOUT = float(os.environ.get("RESERVES_WRITE_TIMEOUT", "60"))
+
+Waiting = Callable[[], None]  # called once when an open has to wait for someone else's lock
+
+
+class DatabaseUnavailable(Exception):
+    """The database file cannot be used right now; the subclasses say why."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        self.path, self.detail = path, detail
+        super().__init__(f"{path}: {detail}")
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process holds the file's lock longer than we were willing to wait."""
+
+    def __init__(self, path: Path, detail: str = "", pid: int | None = None, holder: str | None = None) -> None:
+        super().__init__(path, detail)
+        self.pid, self.holder = pid, holder  # holder: 'app', 'cli' or None when unknown
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The file is not a readable DuckDB database (truncated, overwritten, corrupt blocks)."""
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """There is no database file at the path."""
+
 
 def database_path(path: str | os.PathLike | None = None) -> Path:
     """The database file: the argument, else $RESERVES_DB, else data/reserves.duckdb."""
     return Path(path or os.environ.get("RESERVES_DB") or DEFAULT_DB)
 
 
+def archive_dir(path: str | os.PathLike | None = None) -> Path:
+    """Folder beside the database holding every uploaded original and the journal, so it can be rebuilt."""
+    db = database_path(path)
+    return db.parent / f"{db.stem}.archive"
+
+
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating it and its schema if needed)."""
+    """Open the database directly (creating it and its schema if needed), without waiting for locks."""
     db = database_path(path)
     if read_only:
         return duckdb.connect(str(db), read_only=True)
@@ -28,7 +78,314 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     return con
 
 
-def archive_dir(path: str | os.PathLike | None = None) -> Path:
-    """Folder beside the database holding every uploaded original, so the database can be rebuilt."""
+def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]) if row and row[0] else None
+
+
+# -- telling a lock from damage ---------------------------------------------------------------------------------
+
+_HOLDER_PID = re.compile(r"PID (\d+)")
+
+
+def _holder_role(pid: int) -> str | None:
+    """'app' for a Streamlit server, 'cli' for `python -m analytics`, None when unknown (or not Linux)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    if "streamlit" in command:
+        return "app"
+    if "analytics" in command:
+        return "cli"
+    return None
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def unavailable(exc: BaseException, path: Path) -> DatabaseUnavailable | None:
+    """What a DuckDB error about the file means: busy (locked), damaged, or None when it is neither."""
+    text = str(exc)
+    if is_lock_error(exc):
+        found = _HOLDER_PID.search(text)
+        pid = int(found.group(1)) if found else None
+        return DatabaseBusy(path, text, pid, _holder_role(pid) if pid else None)
+    damage = (
+        "not a valid DuckDB database",
+        "Corrupt database file",
+        "checksum",
+        "Could not read enough bytes",
+        "database file is corrupt",
+        "Failed to read",
+        "Serialization Error",
+        "INTERNAL Error",
+        "database has been invalidated",
+    )
+    if any(marker.lower() in text.lower() for marker in damage):
+        return DatabaseDamaged(path, text)
+    return None
+
+
+# -- one writer, many readers -----------------------------------------------------------------------------------
+
+
+class _Gate:
+    """Within this process: reads share the file, a write waits for the reads in flight and excludes them."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer: int | None = None  # thread id of the writer
+        self._depth = 0
+
+    def acquire_read(self, deadline: float) -> bool:
+        """Returns False when this thread is the writer (it reads through its own read-write connection)."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                return False
+            while self._writer is not None:
+                self._wait(deadline)
+            self._readers += 1
+            return True
+
+    def release_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            self._cond.notify_all()
+
+    def acquire_write(self, deadline: float) -> None:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                self._depth += 1
+                return
+            while self._writer is not None or self._readers:
+                self._wait(deadline)
+            self._writer, self._depth = me, 1
+
+    def _wait(self, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        self._cond.wait(remaining)
+
+    def release_write(self) -> None:
+        with self._cond:
+            self._depth -= 1
+            if self._depth == 0:
+                self._writer = None
+                self._cond.notify_all()
+
+
+_gates: dict[Path, _Gate] = {}
+_gates_lock = threading.Lock()
+_writers: dict[tuple[Path, int], duckdb.DuckDBPyConnection] = {}  # the open write connection per (file, thread)
+_current_schema: set[Path] = set()  # files whose schema this process has already found current
+
+
+def _gate(db: Path) -> _Gate:
+    with _gates_lock:
+        return _gates.setdefault(db.resolve(), _Gate())
+
+
+def _open(db: Path, read_only: bool, deadline: float, on_wait: Waiting | None) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying while another process holds the lock; busy or damaged after that."""
+    pause, told = 0.05, False
+    while True:
+        try:
+            return connect(db, read_only=read_only)
+        except duckdb.Error as exc:
+            problem = unavailable(exc, db)
+            if problem is None:
+                raise
+            if not isinstance(problem, DatabaseBusy) or time.monotonic() + pause > deadline:
+                raise problem from exc
+        if on_wait is not None and not told:
+            on_wait()
+            told = True
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def _raise_if_damaged(exc: duckdb.Error, db: Path) -> None:
+    """A corrupt block is found only when a query reads it: say damaged, as an open would have."""
+    problem = unavailable(exc, db)
+    if isinstance(problem, DatabaseDamaged):
+        raise problem from exc
+
+
+def _timed_out(db: Path) -> DatabaseBusy:
+    return DatabaseBusy(db, "another thread of this process is writing")
+
+
+@contextmanager
+def writing(
+    path: str | os.PathLike | None = None, timeout: float | None = None, on_wait: Waiting | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one write (schema made current), closed at the end; waits for the lock."""
     db = database_path(path)
-    return db.parent / f"{db.stem}.archive"
+    deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
+    gate = _gate(db)
+    try:
+        gate.acquire_write(deadline)
+    except TimeoutError:
+        raise _timed_out(db) from None
+    key = (db.resolve(), threading.get_ident())
+    try:
+        if key in _writers:  # a write inside a write on the same thread shares its connection
+            yield _writers[key]
+            return
+        con = _open(db, read_only=False, deadline=deadline, on_wait=on_wait)
+        _current_schema.add(db.resolve())
+        _writers[key] = con
+        try:
+            yield con
+        except duckdb.Error as exc:
+            _raise_if_damaged(exc, db)
+            raise
+        finally:
+            del _writers[key]
+            con.close()
+    finally:
+        gate.release_write()
+
+
+@contextmanager
+def reading(
+    path: str | os.PathLike | None = None, timeout: float | None = None, on_wait: Waiting | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed at the end: any number of processes can read at once."""
+    db = database_path(path)
+    if not db.exists():
+        raise DatabaseMissing(db, "no such file")
+    deadline = time.monotonic() + (READ_TIMEOUT if timeout is None else timeout)
+    if db.resolve() not in _current_schema:
+        _make_schema_current(db, deadline, on_wait)
+    gate = _gate(db)
+    try:
+        shared = gate.acquire_read(deadline)
+    except TimeoutError:
+        raise _timed_out(db) from None
+    if not shared:  # this thread is writing: read through its write connection
+        yield _writers[(db.resolve(), threading.get_ident())]
+        return
+    try:
+        con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+        try:
+            yield con
+        except duckdb.Error as exc:
+            _raise_if_damaged(exc, db)
+            raise
+        finally:
+            con.close()
+    finally:
+        gate.release_read()
+
+
+def open_reader(
+    path: str | os.PathLike | None = None, timeout: float | None = None, on_wait: Waiting | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for one command's reads, closed by the caller; waits while a writer holds the lock.
+
+    For a single-threaded caller (the command line): it does not take this process's gate.
+    """
+    db = database_path(path)
+    if not db.exists():
+        raise DatabaseMissing(db, "no such file")
+    deadline = time.monotonic() + (READ_TIMEOUT if timeout is None else timeout)
+    if db.resolve() not in _current_schema:
+        _make_schema_current(db, deadline, on_wait)
+    return _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+
+
+def _expected_columns() -> set[tuple[str, str]]:
+    probe = duckdb.connect()
+    try:
+        probe.execute(SCHEMA.read_text(encoding="utf-8"))
+        return set(probe.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+    finally:
+        probe.close()
+
+
+def _make_schema_current(db: Path, deadline: float, on_wait: Waiting | None) -> None:
+    """A database made by an older release gains its new tables and columns before anything reads it."""
+    gate = _gate(db)
+    try:
+        shared = gate.acquire_read(deadline)
+    except TimeoutError:
+        raise _timed_out(db) from None
+    if not shared:
+        return
+    try:
+        con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+        try:
+            found = set(con.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+        finally:
+            con.close()
+    finally:
+        gate.release_read()
+    if not _expected_columns() <= found:
+        with writing(db, timeout=max(0.0, deadline - time.monotonic()), on_wait=on_wait):
+            pass
+    _current_schema.add(db.resolve())
+
+
+# -- the database as pages and commands hold it -----------------------------------------------------------------
+
+_memory: duckdb.DuckDBPyConnection | None = None
+_memory_lock = threading.Lock()
+
+
+def _materialise(table: object) -> duckdb.DuckDBPyConnection:
+    """A result with DuckDB's own fetch methods over rows already read (so the file is closed already)."""
+    global _memory
+    with _memory_lock:
+        if _memory is None:
+            _memory = duckdb.connect()
+        cursor = _memory.cursor()
+    cursor.register("result", table)
+    return cursor.execute("SELECT * FROM result")
+
+
+class Database:
+    """A database file used one operation at a time: `execute` reads on a short read-only connection.
+
+    Pass it where a connection is expected: reads behave as on a connection, and the store's write functions
+    open their own short read-write connection (see `write_session`).
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, on_wait: Waiting | None = None) -> None:
+        self.path = database_path(path)
+        self.on_wait = on_wait
+
+    def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        with reading(self.path, on_wait=self.on_wait) as con:
+            table = con.sql(sql, params=parameters).to_arrow_table()
+        return _materialise(table)
+
+    def reading(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return reading(self.path, on_wait=self.on_wait)
+
+    def writing(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return writing(self.path, on_wait=self.on_wait)
+
+    def cursor(self) -> Database:
+        return self
+
+    def close(self) -> None:
+        """Nothing is held open between operations."""
+
+
+@contextmanager
+def write_session(con: duckdb.DuckDBPyConnection | Database) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to write on: the one given, or for a Database a short read-write connection."""
+    if isinstance(con, Database):
+        with con.writing() as writer:
+            yield writer
+    else:
+        yield con

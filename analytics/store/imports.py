@@ -15,6 +15,7 @@ from analytics.ingest.sandbox import run_limited
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
 from analytics.ingest.targets import read_targets
 from analytics.store import audit
+from analytics.store.connection import Database, write_session
 from analytics.store.snapshots import (
     Stored,
     current_user,
@@ -60,7 +61,7 @@ def resolve_as_of(ledger: LedgerRead, as_of: date | None, today: date | None = N
 
 
 def import_bytes(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Database,
     data: bytes,
     file_name: str,
     as_of: date | None = None,
@@ -69,7 +70,10 @@ def import_bytes(
     archive: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportOutcome:
-    """Read and store one upload; identical bytes already stored return their snapshot, unchanged."""
+    """Read and store one upload; identical bytes already stored return their snapshot, unchanged.
+
+    Given a Database, the file is read before any lock is taken: only the store itself waits for the writer.
+    """
     stored = _already_stored(con, data, as_of)
     if stored is not None:  # not read again: the report says which snapshot holds it
         _record_duplicate(con, who or current_user(), file_name, data, stored.snapshot_id)
@@ -105,7 +109,7 @@ def record_refusal(con: duckdb.DuckDBPyConnection, who: str, file_name: str, dat
 
 
 def import_ledger(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Database,
     ledger: LedgerRead,
     data: bytes,
     as_of: date | None = None,
@@ -113,28 +117,37 @@ def import_ledger(
     overrides: dict[str, str] | None = None,
     archive: Path | None = None,
 ) -> ImportOutcome:
-    """Store an upload already read (as the Data page previewed it, with the same overrides) as a snapshot."""
+    """Store an upload already read (as the Data page previewed it, with the same overrides) as a snapshot.
+
+    One write session: the duplicate check, the snapshot, its audit row and its target sheets, so two people
+    committing the same file at once get one snapshot and one "already stored as #N".
+    """
     who = who or current_user()
-    stored_before = _already_stored(con, data, as_of)
-    if stored_before is not None:
-        _record_duplicate(con, who, ledger.file_name, data, stored_before.snapshot_id)
-        return stored_before
-    resolved, source = resolve_as_of(ledger, as_of)
-    stored: Stored = store_snapshot(con, ledger, data, resolved, source, who, overrides, archive)
-    audit.record(
-        con, who, "commit", target=ledger.file_name,
-        after={"snapshot_id": stored.snapshot_id, "as_of": resolved.isoformat(), "rows_imported": ledger.rows_imported,
-               "rows_rejected": ledger.rows_rejected},
-        detail={"duplicate": stored.duplicate, "sha256": sha256(data), "overrides": overrides or {}},
-    )  # fmt: skip
-    target_issues = import_target_sheets(con, ledger, who)
+    with write_session(con) as writer:
+        stored_before = _already_stored(writer, data, as_of)
+        if stored_before is not None:
+            _record_duplicate(writer, who, ledger.file_name, data, stored_before.snapshot_id)
+            return stored_before
+        resolved, source = resolve_as_of(ledger, as_of)
+        stored: Stored = store_snapshot(writer, ledger, data, resolved, source, who, overrides, archive)
+        if stored.duplicate:
+            found = _already_stored(writer, data, as_of)
+            _record_duplicate(writer, who, ledger.file_name, data, stored.snapshot_id)
+            return found
+        audit.record(
+            writer, who, "commit", target=ledger.file_name,
+            after={"snapshot_id": stored.snapshot_id, "as_of": resolved.isoformat(),
+                   "rows_imported": ledger.rows_imported, "rows_rejected": ledger.rows_rejected},
+            detail={"duplicate": False, "sha256": sha256(data), "overrides": overrides or {}},
+        )  # fmt: skip
+        target_issues = import_target_sheets(writer, ledger, who)
     return ImportOutcome(
         stored.snapshot_id, stored.duplicate, resolved, ledger.rows_read, ledger.rows_imported,
         ledger.rows_rejected, ledger.issues + target_issues,
     )  # fmt: skip
 
 
-def _already_stored(con: duckdb.DuckDBPyConnection, data: bytes, as_of: date | None) -> ImportOutcome | None:
+def _already_stored(con: duckdb.DuckDBPyConnection | Database, data: bytes, as_of: date | None) -> ImportOutcome | None:
     """The outcome of an upload whose identical bytes are already a snapshot (nothing is stored), else None."""
     existing = snapshot_for_hash(con, sha256(data))
     if existing is None:
@@ -151,7 +164,7 @@ def _already_stored(con: duckdb.DuckDBPyConnection, data: bytes, as_of: date | N
     )
 
 
-def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who: str) -> list[Issue]:
+def import_target_sheets(con: duckdb.DuckDBPyConnection | Database, ledger: LedgerRead, who: str) -> list[Issue]:
     """Store the targets sheet(s) of a ledger workbook (目标 / 2024年目标), reporting what was done."""
     issues: list[Issue] = []
     for plan in ledger.sheets:
@@ -181,7 +194,7 @@ def import_target_sheets(con: duckdb.DuckDBPyConnection, ledger: LedgerRead, who
 
 
 def import_targets_file(
-    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, who: str, year: int | None = None
+    con: duckdb.DuckDBPyConnection | Database, data: bytes, file_name: str, who: str, year: int | None = None
 ) -> tuple[int, int, list[Issue]]:
     """Store a separate targets file's first targets table; return (year, values stored, issues)."""
     try:

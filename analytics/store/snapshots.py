@@ -6,7 +6,6 @@ import getpass
 import hashlib
 import json
 import os
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,8 @@ from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
 from analytics.store import audit
+from analytics.store.connection import Database, write_session
+from analytics.store.journal import journalled
 from analytics.vocabulary import identity_key, vocabulary
 
 
@@ -68,7 +69,7 @@ def snapshot_for_hash(con: duckdb.DuckDBPyConnection, digest: str) -> int | None
 
 
 def store_snapshot(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Database,
     ledger: LedgerRead,
     data: bytes,
     as_of: date,
@@ -77,95 +78,85 @@ def store_snapshot(
     overrides: dict[str, str] | None = None,
     archive: Path | None = None,
     created_at: datetime | None = None,
+    snapshot_id: int | None = None,
 ) -> Stored:
-    """Store one upload as a new snapshot in a single transaction (all or nothing)."""
+    """Store one upload as a new snapshot in a single transaction with its original and journal entry.
+
+    The original and the journal line reach the archive (default: beside the database) before the COMMIT and
+    are undone with it, so a snapshot never exists without its original. Identical bytes already stored, even
+    by a writer that committed a moment earlier, return that snapshot (duplicate=True).
+    """
     digest = sha256(data)
-    existing = snapshot_for_hash(con, digest)
-    if existing is not None:
-        return Stored(existing, duplicate=True)
     who = who or current_user()
     created_at = created_at or datetime.now().replace(microsecond=0)
     projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
     projects.insert(0, "project_key", project_keys(projects))
     # Codes and params, not sentences: the report renders in either language whenever it is read.
     issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False, separators=(",", ":"))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        snapshot_id = con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
-        con.execute(
-            """
-            INSERT INTO originals (sha256, file_name, size_bytes, content, uploaded_at, uploaded_by)
-            SELECT ?, ?, ?, ?, ?, ?
-            WHERE NOT EXISTS (SELECT 1 FROM originals WHERE sha256 = ?)
-            """,
-            [digest, ledger.file_name, len(data), data, created_at, who, digest],
-        )
-        con.execute(
-            """
-            INSERT INTO snapshots (snapshot_id, as_of, as_of_source, sha256, file_name, file_format,
-                                   created_at, created_by, rows_read, rows_imported, rows_rejected,
-                                   overrides, issues, rates)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                snapshot_id, as_of, as_of_source, digest, ledger.file_name, ledger.file_format,
-                created_at, who, ledger.rows_read, ledger.rows_imported, ledger.rows_rejected,
-                json.dumps(overrides or {}, ensure_ascii=False), issues_json, json.dumps(ledger.rates),
-            ],
-        )  # fmt: skip
-        con.register("incoming_projects", projects)
-        con.execute(
-            f"""
-            INSERT INTO projects (snapshot_id, project_key, {", ".join(PROJECT_COLUMNS)})
-            SELECT ?, project_key, {", ".join(PROJECT_COLUMNS)} FROM incoming_projects
-            """,
-            [snapshot_id],
-        )
-        con.unregister("incoming_projects")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    # Only after the commit: a rolled-back import must not come back on a rebuild. The bytes are also in
-    # the originals table, so a failure here loses nothing.
-    if archive is not None:
-        _archive_original(archive, digest, ledger, data, as_of, as_of_source, who, overrides, created_at)
+    with write_session(con) as writer:
+        existing = snapshot_for_hash(writer, digest)
+        if existing is not None:
+            return Stored(existing, duplicate=True)
+        try:
+            with journalled(writer, archive) as pending:
+                snapshot_id = snapshot_id or _next_snapshot_id(writer)
+                # No "if not exists": the primary key on sha256 makes a second copy of the same bytes fail.
+                writer.execute(
+                    """
+                    INSERT INTO originals (sha256, file_name, size_bytes, content, uploaded_at, uploaded_by)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    [digest, ledger.file_name, len(data), data, created_at, who],
+                )
+                writer.execute(
+                    """
+                    INSERT INTO snapshots (snapshot_id, as_of, as_of_source, sha256, file_name, file_format,
+                                           created_at, created_by, rows_read, rows_imported, rows_rejected,
+                                           overrides, issues, rates)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        snapshot_id, as_of, as_of_source, digest, ledger.file_name, ledger.file_format,
+                        created_at, who, ledger.rows_read, ledger.rows_imported, ledger.rows_rejected,
+                        json.dumps(overrides or {}, ensure_ascii=False), issues_json, json.dumps(ledger.rates),
+                    ],
+                )  # fmt: skip
+                writer.register("incoming_projects", projects)
+                try:
+                    writer.execute(
+                        f"""
+                        INSERT INTO projects (snapshot_id, project_key, {", ".join(PROJECT_COLUMNS)})
+                        SELECT ?, project_key, {", ".join(PROJECT_COLUMNS)} FROM incoming_projects
+                        """,
+                        [snapshot_id],
+                    )
+                finally:
+                    writer.unregister("incoming_projects")
+                blob = f"{digest}.{ledger.file_format}"
+                pending.keep(blob, data)
+                pending.record(
+                    "snapshot", snapshot_id=snapshot_id, sha256=digest, blob=blob, file_name=ledger.file_name,
+                    file_format=ledger.file_format, as_of=as_of.isoformat(), as_of_source=as_of_source,
+                    created_at=created_at.isoformat(), created_by=who, overrides=overrides or {},
+                    rates=ledger.rates,  # a rebuild converts foreign currencies at the rates used then
+                )  # fmt: skip
+        except duckdb.ConstraintException:
+            existing = snapshot_for_hash(writer, digest)
+            if existing is None:
+                raise
+            return Stored(existing, duplicate=True)
     return Stored(snapshot_id, duplicate=False)
 
 
-def _archive_original(
-    archive: Path,
-    digest: str,
-    ledger: LedgerRead,
-    data: bytes,
-    as_of: date,
-    as_of_source: str,
-    who: str,
-    overrides: dict[str, str] | None,
-    created_at: datetime,
-) -> None:
-    """Keep the original bytes and how they were imported beside the database (content-addressed)."""
-    archive.mkdir(parents=True, exist_ok=True)
-    blob = archive / f"{digest}.{ledger.file_format}"
-    if not blob.exists():
-        blob.write_bytes(data)
-    manifest = {
-        "file_name": ledger.file_name,
-        "as_of": as_of.isoformat(),
-        "as_of_source": as_of_source,
-        "created_at": created_at.isoformat(),
-        "created_by": who,
-        "overrides": overrides or {},
-        "rates": ledger.rates,  # a rebuild converts foreign currencies at the rates used then
-        "blob": blob.name,
-        # Uploads within one second share created_at; this keeps their replay order exact.
-        "sequence": time.time_ns(),
-    }
-    (archive / f"{digest}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+def _next_snapshot_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The sequence's next value, but past every stored id (a rebuilt database stores ids it did not draw)."""
+    return con.execute(
+        "SELECT greatest(nextval('snapshot_ids'), (SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots))"
+    ).fetchone()[0]
 
 
 def archived_uploads(archive: Path) -> list[dict]:
-    """Manifests of every archived original, oldest first (the order to replay them in)."""
+    """Manifests written beside each original before the journal existed, oldest first (the replay order)."""
     manifests = [json.loads(p.read_text(encoding="utf-8")) for p in archive.glob("*.json")]
     return sorted(manifests, key=lambda m: (m["created_at"], m.get("sequence", 0)))
 
@@ -190,35 +181,43 @@ def newest_snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
     return row[0] if row else None
 
 
-def active_snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
+def active_snapshot_id(con: duckdb.DuckDBPyConnection | Database) -> int | None:
     """The snapshot the dashboard shows: the one an analyst chose, else the newest as_of."""
+    pinned = pinned_snapshot_id(con)
+    return pinned if pinned is not None else newest_snapshot_id(con)
+
+
+def set_active_snapshot(
+    con: duckdb.DuckDBPyConnection | Database, snapshot_id: int | None, who: str | None = None, audited: bool = True
+) -> None:
+    """Make a snapshot active (roll back or forward); None returns to 'newest as_of'. Journalled and audited
+    (a rebuild replaying the journal passes audited=False: the switch happened, and was audited, back then)."""
+    with write_session(con) as writer:
+        if snapshot_id is not None and snapshot_info(writer, snapshot_id) is None:
+            raise LookupError(f"没有编号为 {snapshot_id} 的快照")
+        before = active_snapshot_id(writer)
+        with journalled(writer) as pending:
+            writer.execute("DELETE FROM settings WHERE key = 'active_snapshot'")
+            if snapshot_id is not None:
+                writer.execute("INSERT INTO settings VALUES ('active_snapshot', ?)", [str(snapshot_id)])
+            if audited:
+                audit.record(
+                    writer, who or current_user(), "snapshot_switch", target="active_snapshot",
+                    before={"snapshot_id": before},
+                    after={"snapshot_id": active_snapshot_id(writer), "pinned": snapshot_id is not None},
+                )  # fmt: skip
+            pending.record("active", snapshot_id=snapshot_id)
+
+
+def pinned_snapshot_id(con: duckdb.DuckDBPyConnection | Database) -> int | None:
+    """The snapshot an analyst chose to show (settings active_snapshot), None when following the newest."""
     row = con.execute(
         """
         SELECT s.snapshot_id FROM settings AS t JOIN snapshots AS s ON s.snapshot_id = TRY_CAST(t.value AS INTEGER)
         WHERE t.key = 'active_snapshot'
         """
     ).fetchone()
-    return row[0] if row else newest_snapshot_id(con)
-
-
-def set_active_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int | None, who: str | None = None) -> None:
-    """Make a snapshot active (roll back or forward); None returns to 'newest as_of'. Audited."""
-    if snapshot_id is not None and snapshot_info(con, snapshot_id) is None:
-        raise LookupError(f"没有编号为 {snapshot_id} 的快照")
-    before = active_snapshot_id(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM settings WHERE key = 'active_snapshot'")
-        if snapshot_id is not None:
-            con.execute("INSERT INTO settings VALUES ('active_snapshot', ?)", [str(snapshot_id)])
-        audit.record(
-            con, who or current_user(), "snapshot_switch", target="active_snapshot",
-            before={"snapshot_id": before}, after={"snapshot_id": active_snapshot_id(con), "pinned": snapshot_id is not None},
-        )  # fmt: skip
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    return row[0] if row else None
 
 
 def snapshot_info(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict | None:

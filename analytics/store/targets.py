@@ -8,6 +8,8 @@ import duckdb
 import pandas as pd
 
 from analytics.store import audit
+from analytics.store.connection import Database, write_session
+from analytics.store.journal import journalled
 
 
 def load_targets(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
@@ -26,45 +28,66 @@ def target_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def save_targets(
-    con: duckdb.DuckDBPyConnection, year: int, values: pd.DataFrame, who: str, source: str, replace: bool = False
+    con: duckdb.DuckDBPyConnection | Database,
+    year: int,
+    values: pd.DataFrame,
+    who: str,
+    source: str,
+    replace: bool = False,
 ) -> int:
     """Store (industry, measure, value) rows for a year; log each real change; return how many changed.
 
     NaN values delete a target. With replace=True, targets of the year absent from `values` are deleted too.
-    One transaction: either every change and its audit row is stored, or none.
+    One transaction: either every change, its audit row and its journal entry are stored, or none.
     """
-    now = datetime.now().replace(microsecond=0)
-    current = load_targets(con, year).set_index(["industry", "measure"])["value"].to_dict()
     wanted = {(r.industry, r.measure): (None if pd.isna(r.value) else float(r.value)) for r in values.itertuples()}
-    if replace:
-        wanted = {**dict.fromkeys(current, None), **wanted}
-    changes = [(key, current.get(key), new) for key, new in wanted.items() if current.get(key) != new]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for (industry, measure), old, new in changes:
+    with write_session(con) as writer:
+        current = load_targets(writer, year).set_index(["industry", "measure"])["value"].to_dict()
+        if replace:
+            wanted = {**dict.fromkeys(current, None), **wanted}
+        changes = [(industry, measure, current.get((industry, measure)), new)
+                   for (industry, measure), new in wanted.items() if current.get((industry, measure)) != new]  # fmt: skip
+        apply_target_changes(writer, year, changes, who, source, audited=True)
+    return len(changes)
+
+
+def apply_target_changes(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    changes: list[tuple[str, str, float | None, float | None]],
+    who: str,
+    source: str,
+    at: datetime | None = None,
+    audited: bool = False,
+) -> None:
+    """Apply (industry, measure, old, new) changes with their change-log rows, journalled (rebuild replays this);
+    audited=True adds the audit row in the same transaction (a replay is not audited again)."""
+    if not changes:
+        return
+    at = at or datetime.now().replace(microsecond=0)
+    with journalled(con) as pending:
+        for industry, measure, old, new in changes:
             con.execute(
                 "DELETE FROM targets WHERE year = ? AND industry = ? AND measure = ?", [year, industry, measure]
             )
             if new is not None:
                 con.execute(
-                    "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)", [year, industry, measure, new, now, who, source]
+                    "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)", [year, industry, measure, new, at, who, source]
                 )
             con.execute(
                 "INSERT INTO target_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [now, who, year, industry, measure, old, new, source],
+                [at, who, year, industry, measure, old, new, source],
             )
-        if changes:
+        if audited:
             audit.record(
                 con, who, "target_edit", target=f"targets {year}",
-                before={f"{industry}/{measure}": old for (industry, measure), old, _ in changes},
-                after={f"{industry}/{measure}": new for (industry, measure), _, new in changes},
-                detail={"year": year, "source": source}, at=now,
+                before={f"{industry}/{measure}": old for industry, measure, old, _ in changes},
+                after={f"{industry}/{measure}": new for industry, measure, _, new in changes},
+                detail={"year": year, "source": source}, at=at,
             )  # fmt: skip
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return len(changes)
+        pending.record(
+            "targets", year=year, at=at.isoformat(), who=who, source=source, changes=[list(c) for c in changes]
+        )
 
 
 def target_changes(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:

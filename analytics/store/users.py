@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from analytics.access import ANALYST, ROLES, name_problem, password_problem
 from analytics.store import audit
+from analytics.store.connection import write_session
 
 _HASHER = PasswordHasher()
 # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -54,36 +55,38 @@ def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, who: str, role: str = ANALYST) -> None:
     """Create an account; refuse a bad name, a short password or a name already taken."""
-    problem = name_problem(name) or password_problem(password)
-    if problem:
-        raise AccountRefused(problem, name=name)
-    if role not in ROLES:
-        raise AccountRefused("user.role_unknown", role=role)
-    if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
-        raise AccountRefused("user.exists", name=name)
-    now = datetime.now().replace(microsecond=0)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)", [name, role, hash_password(password), now, who])
-        audit.record(con, who, "user_add", target=name, after={"name": name, "role": role}, at=now)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with write_session(con) as con:  # the app's Database: a short read-write connection
+        problem = name_problem(name) or password_problem(password)
+        if problem:
+            raise AccountRefused(problem, name=name)
+        if role not in ROLES:
+            raise AccountRefused("user.role_unknown", role=role)
+        if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+            raise AccountRefused("user.exists", name=name)
+        now = datetime.now().replace(microsecond=0)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)", [name, role, hash_password(password), now, who])
+            audit.record(con, who, "user_add", target=name, after={"name": name, "role": role}, at=now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def remove_user(con: duckdb.DuckDBPyConnection, name: str, who: str) -> None:
-    row = con.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
-    if row is None:
-        raise AccountRefused("user.unknown", name=name)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM users WHERE name = ?", [name])
-        audit.record(con, who, "user_remove", target=name, before={"name": name, "role": row[0]})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with write_session(con) as con:  # the app's Database: a short read-write connection
+        row = con.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+        if row is None:
+            raise AccountRefused("user.unknown", name=name)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM users WHERE name = ?", [name])
+            audit.record(con, who, "user_remove", target=name, before={"name": name, "role": row[0]})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, detail: dict | None = None) -> str | None:
@@ -91,13 +94,14 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, detai
 
     A hash made with older parameters is replaced by a fresh one while the password is at hand.
     """
-    row = con.execute("SELECT password_hash, role FROM users WHERE name = ?", [name]).fetchone()
-    matched = password_matches(row[0] if row else _DUMMY_HASH, password) and row is not None
-    if not matched:
-        reason = "bad_password" if row else "unknown_user"
-        audit.record(con, name, "sign_in_failed", target=name, detail={**(detail or {}), "reason": reason})
-        return None
-    if needs_rehash(row[0]):
-        con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
-    audit.record(con, name, "sign_in", target=name, detail={**(detail or {}), "via": "password", "role": row[1]})
-    return row[1]
+    with write_session(con) as con:  # the app's Database: a short read-write connection
+        row = con.execute("SELECT password_hash, role FROM users WHERE name = ?", [name]).fetchone()
+        matched = password_matches(row[0] if row else _DUMMY_HASH, password) and row is not None
+        if not matched:
+            reason = "bad_password" if row else "unknown_user"
+            audit.record(con, name, "sign_in_failed", target=name, detail={**(detail or {}), "reason": reason})
+            return None
+        if needs_rehash(row[0]):
+            con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+        audit.record(con, name, "sign_in", target=name, detail={**(detail or {}), "via": "password", "role": row[1]})
+        return row[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -82,3 +83,24 @@ def test_a_report_stored_before_issues_had_codes_shows_as_stored(sample_db: Path
     assert not at.exception
     report = next(d.value for d in at.dataframe if "Message" in d.value.columns)
     assert list(report["Message"]) == ["无法识别的日期「下月」"] and list(report["Row"]) == [5]
+
+
+def test_a_new_upload_while_a_snapshot_is_pinned_says_so_and_offers_to_switch(sample_db: Path) -> None:
+    at = open_as_analyst("data")
+    at.selectbox(key="snapshot_pick").set_value(1)
+    at.button(key="make_active").click().run()  # pinned: the dashboard shows #1
+    data = title_rows_xlsx()
+    at.file_uploader(key="uploads").upload("第三周.xlsx", data).run()
+    file_key = hashlib.sha256(data).hexdigest()[:16]
+    at.button(key=f"commit_{file_key}").click().run()
+    assert not at.exception
+    # The sample seeds #1 and #2; the upload is #3, stored but not shown until someone switches.
+    assert [s.value for s in at.success] == ["已保存为快照 3（5 个项目）。"]
+    assert [w.value for w in at.warning] == ["看板仍显示此前选定的快照 1，而不是刚保存的快照 3。"]
+    assert at.button(key=f"switch_{file_key}").label == "切换到新快照"
+    at.button(key=f"switch_{file_key}").click().run()
+    assert not at.exception
+    con = connect(sample_db, read_only=True)
+    assert active_snapshot_id(con) == 3
+    con.close()
+    assert "快照 3" in at.caption[0].value
