@@ -15,7 +15,8 @@ from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.fields import SheetContext
 from analytics.ingest.headers import SCAN_ROWS, Column, Header, find_header, parse_as_of
-from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, column_letter, normalise_sheet
+from analytics.ingest.limits import column_letter
+from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
 from analytics.vocabulary import Vocabulary, header_key, identity_key, lookup, lookup_stage, vocabulary

@@ -84,19 +84,19 @@ def cut_long_text(rows: list[list[object]], sheet: str) -> list[Issue]:
             if isinstance(cell, str) and len(cell) > MAX_TEXT:
                 row[c] = cell[:MAX_TEXT]
                 issues.append(
-                    Issue("text_cut", sheet, r, _letters(c), "warning", {"length": len(cell), "kept": MAX_TEXT})
+                    Issue("text_cut", sheet, r, column_letter(c), "warning", {"length": len(cell), "kept": MAX_TEXT})
                 )
     return issues
 
 
-def _letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    out = ""
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index (0 -> A, 27 -> AB)."""
+    letters = ""
     index += 1
     while index:
         index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)

@@ -25,6 +25,7 @@ from analytics.ingest.fields import (
     text_field,
 )
 from analytics.ingest.headers import Column, Header, title_foreign, title_unit
+from analytics.ingest.limits import column_letter
 from analytics.ingest.readers import SheetGrid
 from analytics.ingest.rows import classify_rows, fill_merged_down, raw_frame, row_notes
 from analytics.ingest.values import normalise_text
@@ -55,16 +56,6 @@ class SheetResult:
     rows_rejected: int = 0
     footnotes: list[str] = field(default_factory=list)  # texts of the footnote and section rows
     unit_notes: list[Issue] = field(default_factory=list)  # amount columns read as 万元 for want of a unit
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letter of a 0-based index (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _extra_columns(raw: pd.DataFrame, header: Header, vocab: Vocabulary) -> list[Column]:
