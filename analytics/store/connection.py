@@ -141,6 +141,7 @@ class _Gate:
         self._readers = 0
         self._writer: int | None = None  # thread id of the writer
         self._depth = 0
+        self._waiting_writers = 0  # new reads queue behind a waiting write, so a stream of reads cannot starve it
 
     def acquire_read(self, deadline: float) -> bool:
         """Returns False when this thread is the writer (it reads through its own read-write connection)."""
@@ -148,7 +149,7 @@ class _Gate:
         with self._cond:
             if self._writer == me:
                 return False
-            while self._writer is not None:
+            while self._writer is not None or self._waiting_writers:
                 self._wait(deadline)
             self._readers += 1
             return True
@@ -164,8 +165,13 @@ class _Gate:
             if self._writer == me:
                 self._depth += 1
                 return
-            while self._writer is not None or self._readers:
-                self._wait(deadline)
+            self._waiting_writers += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._wait(deadline)
+            finally:
+                self._waiting_writers -= 1
+                self._cond.notify_all()
             self._writer, self._depth = me, 1
 
     def _wait(self, deadline: float) -> None:
