@@ -146,8 +146,9 @@ def _key_project_of(slide: Slide) -> tuple[str, str] | None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _key_projects(snapshot_id: int, industries: tuple[str, ...]) -> list[tuple[str, str]]:
     from analytics.metrics.risks import key_projects
+    from analytics.story.slides import KEY_PROJECT_SLIDES
 
-    keys = key_projects(connection(), snapshot_id, Filters(industries))
+    keys = key_projects(connection(), snapshot_id, Filters(industries), limit=KEY_PROJECT_SLIDES)
     return list(zip(keys["project_key"], keys["project_name"], strict=True))
 
 

@@ -87,13 +87,12 @@ def _targets(ctx: PageContext) -> None:
 
 def _red_flags(ctx: PageContext) -> None:
     """How many key projects are overdue or stalled, and the largest few with a link to each on the Projects page."""
-    keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
-    flags = risks.flag_counts(keys)
+    flags = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)
     st.markdown(f"**{ctx.t('overview.flags', flagged=flags['flagged'])}**")
     if flags["flagged"] == 0:
         st.success(ctx.t("overview.flags_none"))
         return
-    top = risks.top_flagged(keys, TOP_FLAGGED)
+    top = metric(risks.key_projects, ctx.snapshot_id, ctx.filters, "flagged", TOP_FLAGGED)
     st.caption(ctx.t("overview.flags_top", overdue=flags["overdue"], stalled=flags["stalled"], n=len(top)))
     for row in top.itertuples():
         with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):

@@ -244,19 +244,18 @@ else:
     st.plotly_chart(charts.money_in_place(money, ctx.lang), key="money_chart", width="stretch")
 
 st.header(ctx.t("review.key_projects"))
-keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
-if keys.empty:
+flags = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)
+if flags["key"] == 0:
     st.info(ctx.t("review.key_none"))
 else:
-    if len(keys) > DETAIL_ROWS:  # flagged first: what is cut off are the largest projects on schedule
-        st.caption(ctx.t("table.top_rows", n=DETAIL_ROWS, total=len(keys)))
+    if flags["key"] > DETAIL_ROWS:  # flagged first: what is cut off are the largest projects on schedule
+        st.caption(ctx.t("table.top_rows", n=DETAIL_ROWS, total=flags["key"]))
     project_table(
         ctx,
-        keys.head(DETAIL_ROWS),
+        metric(risks.key_projects, ctx.snapshot_id, ctx.filters, None, DETAIL_ROWS),
         key="key_projects",
         extra_columns=["status", "overdue_since", "problems", "measures"],
     )
-    flags = risks.flag_counts(keys)
     st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
 
 _channels(ctx, year)

@@ -136,16 +136,15 @@ def _changes(ctx: PageContext) -> None:
                     if len(found[kind]) > TABLE_ROWS:
                         st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=len(found[kind])))
                     project_table(ctx, found[kind].head(TABLE_ROWS), key=f"changes_{kind}", extra_columns=extra)
-    stalled = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
-    stalled = stalled[stalled["stalled"]]
-    st.subheader(ctx.t("targets.stalled", n=len(stalled)))
-    if stalled.empty:
+    stalled = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)["stalled"]
+    st.subheader(ctx.t("targets.stalled", n=stalled))
+    if stalled == 0:
         st.caption(ctx.t("targets.stalled_none"))
     else:
-        if len(stalled) > TABLE_ROWS:
-            st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=len(stalled)))
+        if stalled > TABLE_ROWS:
+            st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=stalled))
         project_table(
-            ctx, stalled.head(TABLE_ROWS), key="stalled_projects",
+            ctx, metric(risks.key_projects, ctx.snapshot_id, ctx.filters, "stalled", TABLE_ROWS), key="stalled_projects",
             extra_columns=["status", "stalled_days", "problems", "measures"],
         )  # fmt: skip
 

@@ -84,69 +84,57 @@ def _overdue_since_sql() -> str:
     return f"least({steps})"
 
 
-# The same rules as flag_key_projects() above, in the database: only the chosen key projects' own history is
-# read (12 snapshots of a province's reserve never reach Python). Two uploads with the same as_of: the later
-# upload speaks for that day. The current run of a stage starts after the last day it stood elsewhere.
-_KEY_PROJECTS = f"""
+# The same rules as flag_key_projects() above, in the database. How long a project has stood at its stage is
+# stored with each row when its snapshot is written (projects.stage_since, analytics/store/runs.py), so no
+# history is walked here: a page reads one snapshot's key projects, and only the rows it shows leave DuckDB.
+_FLAGGED = f"""
     WITH keys AS (
-        SELECT p.*, s.as_of, {_overdue_since_sql()} AS overdue_since, p.rowid AS ledger_order
+        SELECT p.*, s.as_of, {_overdue_since_sql()} AS overdue_since,
+               date_diff('day', p.stage_since, s.as_of)::DOUBLE AS stalled_days, p.rowid AS ledger_order
         {SCOPE} AND p.is_key
-    ),
-    days AS (
-        SELECT h.project_key, hs.as_of, arg_max(h.stage, hs.snapshot_id) AS stage
-        FROM projects AS h JOIN snapshots AS hs USING (snapshot_id)
-        WHERE hs.as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
-          AND h.project_key IN (SELECT project_key FROM keys)
-        GROUP BY h.project_key, hs.as_of
-    ),
-    latest AS (
-        SELECT project_key, arg_max(stage, as_of) AS stage, max(as_of) AS as_of FROM days GROUP BY project_key
-    ),
-    elsewhere AS (
-        SELECT d.project_key, max(d.as_of) AS until
-        FROM days AS d JOIN latest AS l ON l.project_key = d.project_key AND d.stage <> l.stage
-        GROUP BY d.project_key
-    ),
-    runs AS (
-        SELECT l.project_key, date_diff('day', min(d.as_of), l.as_of) AS stalled_days
-        FROM latest AS l JOIN days AS d ON d.project_key = l.project_key
-             LEFT JOIN elsewhere AS e ON e.project_key = l.project_key
-        WHERE e.until IS NULL OR d.as_of > e.until
-        GROUP BY l.project_key, l.as_of
     )
-    SELECT k.* EXCLUDE (ledger_order), r.stalled_days::DOUBLE AS stalled_days
-    FROM keys AS k LEFT JOIN runs AS r ON r.project_key = k.project_key
-    ORDER BY (r.stalled_days >= $stalled OR k.overdue_since IS NOT NULL) DESC, k.investment_wan DESC NULLS LAST,
-             k.ledger_order
+    SELECT *, coalesce(stalled_days >= $stalled, false) AS stalled, overdue_since IS NOT NULL AS overdue
+    FROM keys
 """
+_KEY_PROJECTS = f"""
+    SELECT * EXCLUDE (ledger_order) FROM ({_FLAGGED})
+    WHERE {{only}}
+    ORDER BY (stalled OR overdue) DESC, investment_wan DESC NULLS LAST, ledger_order
+    LIMIT $limit OFFSET $offset
+"""
+ONLY = {None: "true", "flagged": "(stalled OR overdue)", "stalled": "stalled", "overdue": "overdue"}
+"""Which key projects a list holds: all, the flagged (overdue or stalled), the stalled, the overdue."""
 
 
-def key_projects(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
+def key_projects(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, only: str | None = None,
+    limit: int | None = None, offset: int = 0,
+) -> pd.DataFrame:  # fmt: skip
     """The chosen industries' key projects with problems and measures, flagged overdue or stalled.
 
-    Flagged ones first, then by planned investment (万元). Computed in DuckDB by the rules of
-    flag_key_projects(): stalled_days, stalled, overdue_since, overdue, status.
+    Flagged ones first, then by planned investment (万元); `only` narrows to flagged / stalled / overdue ones,
+    `limit` and `offset` page through them. Computed in DuckDB by the rules of flag_key_projects():
+    stalled_days, stalled, overdue_since, overdue, and status.
     """
-    keys = con.execute(_KEY_PROJECTS, filters.params(snapshot_id, stalled=STALLED_DAYS)).df()
+    sql = _KEY_PROJECTS.format(only=ONLY[only])
+    params = filters.params(snapshot_id, stalled=STALLED_DAYS, limit=limit, offset=offset)
+    keys = con.execute(sql, params).df()
     for column in EVENT_DATE.values():
         keys[column] = pd.to_datetime(keys[column])
     keys["overdue_since"] = pd.to_datetime(keys["overdue_since"]).astype("datetime64[ns]")
-    keys["stalled"] = keys["stalled_days"] >= STALLED_DAYS
-    keys["overdue"] = keys["overdue_since"].notna()
     keys["status"] = status(keys)
     return keys
 
 
-def top_flagged(keys: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """The n largest (planned investment) overdue or stalled key projects of a `key_projects` frame."""
-    flagged = keys[keys["overdue"] | keys["stalled"]]
-    return flagged.sort_values("investment_wan", ascending=False, kind="stable", na_position="last").head(n)
+_COUNTS = f"""
+    SELECT count(*) AS key, count(*) FILTER (WHERE overdue) AS overdue, count(*) FILTER (WHERE stalled) AS stalled,
+           count(*) FILTER (WHERE overdue OR stalled) AS flagged
+    FROM ({_FLAGGED})
+"""
 
 
-def flag_counts(keys: pd.DataFrame) -> dict[str, int]:
-    """How many key projects are overdue, stalled, and either."""
-    return {
-        "overdue": int(keys["overdue"].sum()),
-        "stalled": int(keys["stalled"].sum()),
-        "flagged": int((keys["overdue"] | keys["stalled"]).sum()),
-    }
+def flag_counts(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> dict[str, int]:
+    """How many key projects there are, and how many are overdue, stalled, and either (flagged)."""
+    cursor = con.execute(_COUNTS, filters.params(snapshot_id, stalled=STALLED_DAYS))
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, (int(v) for v in cursor.fetchone()), strict=True))

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.store import runs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = REPO_ROOT / "data" / "reserves.duckdb"
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -75,6 +77,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db))
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    runs.backfill(con)  # rows stored before projects.stage_since existed
     return con
 
 

@@ -14,7 +14,6 @@ import pandas as pd
 from analytics.domain import EVENTS, TOWN
 from analytics.i18n import label, t
 from analytics.metrics.changes import KINDS
-from analytics.metrics.risks import flag_counts
 from analytics.metrics.targets import MEASURES
 from analytics.story.numbers import MeetingNumbers
 from analytics.theme import yi
@@ -152,14 +151,13 @@ def _changes(n: MeetingNumbers, lang: str, facts: dict) -> list[str]:
 
 
 def _risks(n: MeetingNumbers, lang: str, facts: dict) -> list[str]:
-    keys = n.key_projects
-    flags = flag_counts(keys)
-    facts.update({f"risks.{name}": value for name, value in flags.items()})
+    keys, flags = n.key_projects, n.key_flags
+    facts.update({f"risks.{name}": value for name, value in flags.items() if name != "key"})
     flagged = keys[keys["overdue"] | keys["stalled"]].head(TOP_RISKS)
     top = ""
     if not flagged.empty:
         top = t("brief.risk_top", lang, names=t("brief.list_sep", lang).join(flagged["project_name"]))
-    return [t("brief.risks", lang, key_count=len(keys), overdue=flags["overdue"], stalled=flags["stalled"], top=top)]
+    return [t("brief.risks", lang, key_count=flags["key"], overdue=flags["overdue"], stalled=flags["stalled"], top=top)]
 
 
 def write(numbers: MeetingNumbers, lang: str = "zh") -> Briefing:

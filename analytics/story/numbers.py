@@ -16,6 +16,9 @@ from analytics.metrics import changes, events, reserve, risks, targets
 from analytics.metrics.filters import Filters
 from analytics.store.snapshots import snapshot_info
 
+KEY_ROWS = 20
+"""Key projects a meeting reads row by row (its slides, its risk table, the briefing's names), flagged first."""
+
 
 @dataclass(frozen=True)
 class MeetingNumbers:
@@ -33,7 +36,8 @@ class MeetingNumbers:
     target_progress: pd.DataFrame  # targets.progress(target_year)
     previous: dict | None  # the previous snapshot's info (snapshot_info), if any
     changed: dict[str, pd.DataFrame] | None  # changes.since(previous)
-    key_projects: pd.DataFrame  # risks.key_projects
+    key_projects: pd.DataFrame  # risks.key_projects: the first KEY_ROWS, flagged first
+    key_flags: dict[str, int]  # risks.flag_counts: key projects, overdue, stalled, flagged
 
     @property
     def totals(self) -> pd.Series:
@@ -68,5 +72,6 @@ def gather(
         target_progress=targets.progress(con, snapshot_id, filters, target_year),
         previous=snapshot_info(con, previous_id) if previous_id is not None else None,
         changed=changes.since(con, snapshot_id, filters, previous_id) if previous_id is not None else None,
-        key_projects=risks.key_projects(con, snapshot_id, filters),
+        key_projects=risks.key_projects(con, snapshot_id, filters, limit=KEY_ROWS),
+        key_flags=risks.flag_counts(con, snapshot_id, filters),
     )

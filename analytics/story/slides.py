@@ -16,7 +16,6 @@ from analytics.domain import ALL_STAGES, EVENTS, LADDER, PLANNED_DATE, RANK, SUS
 from analytics.i18n import label, t
 from analytics.metrics.changes import KINDS
 from analytics.metrics.filters import Filters
-from analytics.metrics.risks import flag_counts
 from analytics.metrics.targets import MEASURES
 from analytics.store.comments import comments
 from analytics.story import briefing
@@ -31,11 +30,15 @@ TABLE_ROWS = 8
 """Rows a slide's list shows (largest first); the rest are counted in a last row."""
 
 
-def _capped(rows: list[tuple], width: int, lang: str) -> tuple[tuple, ...]:
-    """At most TABLE_ROWS rows, the rest counted in one closing row, so a slide never overflows."""
-    if len(rows) <= TABLE_ROWS:
+def _capped(rows: list[tuple], width: int, lang: str, total: int | None = None) -> tuple[tuple, ...]:
+    """At most TABLE_ROWS rows, the rest counted in one closing row, so a slide never overflows.
+
+    `total` is how many rows there are when `rows` holds only the first of them.
+    """
+    total = len(rows) if total is None else total
+    if total <= TABLE_ROWS:
         return tuple(rows)
-    more = (t("deck.more_rows", lang, n=len(rows) - TABLE_ROWS), *([""] * (width - 1)))
+    more = (t("deck.more_rows", lang, n=total - TABLE_ROWS), *([""] * (width - 1)))
     return (*rows[:TABLE_ROWS], more)
 
 
@@ -234,8 +237,7 @@ def _changes(n: MeetingNumbers, lang: str) -> Slide | None:
 
 
 def _risks(n: MeetingNumbers, suspended: int, lang: str) -> Slide:
-    keys = n.key_projects
-    flags = flag_counts(keys)
+    keys, flags = n.key_projects, n.key_flags
     chart = Chart(
         "bar", (t("review.overdue", lang), t("review.stalled", lang), t("stage.suspended", lang)),
         (Series(t("deck.changes.projects", lang), (flags["overdue"], flags["stalled"], suspended),
@@ -252,9 +254,9 @@ def _risks(n: MeetingNumbers, suspended: int, lang: str) -> Slide:
     table = Table(
         (t("field.project_name", lang), t("field.industry", lang), t("field.stage", lang),
          t("table.investment_yi", lang), t("deck.key.status", lang), t("field.problems", lang)),
-        _capped(rows, 6, lang), name=t("deck.risks.title", lang),
+        _capped(rows, 6, lang, total=flags["flagged"]), name=t("deck.risks.title", lang),
     )  # fmt: skip
-    headline = t("deck.risks.headline", lang, key_count=len(keys), overdue=flags["overdue"], stalled=flags["stalled"],
+    headline = t("deck.risks.headline", lang, key_count=flags["key"], overdue=flags["overdue"], stalled=flags["stalled"],
                  suspended=suspended)  # fmt: skip
     return Slide(key="risks", section="risks", title=t("deck.risks.title", lang), headline=headline, chart=chart,
                  table=table)  # fmt: skip

@@ -62,21 +62,33 @@ def test_status_red_overdue_yellow_stalled_green_otherwise() -> None:
     assert risks.status(keys).tolist() == ["red", "red", "yellow", "green"]
 
 
-def test_top_flagged_are_the_largest_overdue_or_stalled() -> None:
-    keys = pd.DataFrame(
+def test_flagged_key_projects_largest_first_and_counted_in_the_database() -> None:
+    # Six key projects in two snapshots, 30 Jun and 31 Dec 2023 (184 days apart). A, B and F moved from
+    # negotiating to signed; C, D and E stood at signed in both: stalled. A, D and F planned to start building
+    # on 1 Oct 2023 and have not: overdue.
+    names = ["A", "B", "C", "D", "E", "F"]
+    december = pd.DataFrame(
         {
-            "project_name": ["A", "B", "C", "D", "E", "F"],
+            "project_name": names,
             "investment_wan": [500.0, 900.0, 300.0, np.nan, 700.0, 100.0],
-            "overdue": [True, False, False, True, False, True],
-            "stalled": [False, False, True, True, True, False],
+            "is_key": True,
+            "stage": "signed",
+            "planned_construction_date": pd.to_datetime(["2023-10-01", None, None, "2023-10-01", None, "2023-10-01"]),
         }
     )
-    keys["status"] = risks.status(keys)
-    top = risks.top_flagged(keys, 3)
+    june = december.assign(stage=["negotiating", "negotiating", "signed", "signed", "signed", "negotiating"])
+    con = database(june, as_of="2023-06-30", snapshot_id=1)
+    database(december, as_of="2023-12-31", snapshot_id=2, con=con)
+    top = risks.key_projects(con, 2, ALL, "flagged", 3)
     # B (the largest) is on schedule; of the flagged A E C D F, the three largest are E, A, C.
     assert top["project_name"].tolist() == ["E", "A", "C"]
     assert top["status"].tolist() == ["yellow", "red", "yellow"]
-    assert risks.top_flagged(keys, 10)["project_name"].tolist() == ["E", "A", "C", "F", "D"]  # no amount: last
+    assert risks.key_projects(con, 2, ALL, "flagged", 10)["project_name"].tolist() == ["E", "A", "C", "F", "D"]
+    assert risks.key_projects(con, 2, ALL, None, 2, 4)["project_name"].tolist() == ["D", "B"]  # page 3 of 2 rows
+    assert risks.key_projects(con, 2, ALL, "stalled")["project_name"].tolist() == ["E", "C", "D"]
+    assert risks.flag_counts(con, 2, ALL) == {"key": 6, "overdue": 3, "stalled": 3, "flagged": 5}
+    # Seen from June nothing has stood still yet, and nothing was due.
+    assert risks.flag_counts(con, 1, ALL) == {"key": 6, "overdue": 0, "stalled": 0, "flagged": 0}
 
 
 def test_key_projects_carry_their_status() -> None:

@@ -147,9 +147,10 @@ def test_overdue_when_a_planned_next_step_has_passed() -> None:
 def test_key_projects_from_the_database_with_planned_dates() -> None:
     frame = projects().drop(columns="as_of")
     frame["planned_construction_date"] = pd.to_datetime([None, None, None, None, "2023-10-01", None, None, None])
-    keys = risks.key_projects(database(frame), 1, ALL)
+    con = database(frame)
+    keys = risks.key_projects(con, 1, ALL)
     assert keys["project_name"].tolist() == ["P5", "P1", "P4"]  # P5 overdue first, then by investment
-    assert risks.flag_counts(keys) == {"overdue": 1, "stalled": 0, "flagged": 1}
+    assert risks.flag_counts(con, 1, ALL) == {"key": 3, "overdue": 1, "stalled": 0, "flagged": 1}
 
 
 def test_filters_narrow_every_metric_to_the_chosen_industries() -> None:

@@ -81,7 +81,7 @@ def test_every_fact_is_the_metric_and_is_in_the_text(sample: duckdb.DuckDBPyConn
     assert facts["target.2024.signed_count"] == progress.loc[(TOWN, "signed_count"), "target"]
     found = changes.since(sample, 2, EVERYTHING, 1)
     assert facts["changes.new"] == len(found["new"]) == 11
-    assert facts["risks.overdue"] == risks.flag_counts(risks.key_projects(sample, 2, EVERYTHING))["overdue"]
+    assert facts["risks.overdue"] == risks.flag_counts(sample, 2, EVERYTHING)["overdue"]
     for key, value in facts.items():
         if isinstance(value, int) and not key.startswith("completion"):
             assert str(value) in text, key
