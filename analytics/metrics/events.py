@@ -16,30 +16,35 @@ from analytics.domain import EVENT_DATE, EVENTS
 from analytics.metrics.filters import SCOPE, Filters
 
 
-def events_sql(columns: str = "p.industry, p.investment_wan") -> str:
-    """One row per (project, event it holds a date for): `columns`, event, event_date, within the filters."""
-    return " UNION ALL ".join(
-        f"SELECT {columns}, '{event}' AS event, p.{column} AS event_date {SCOPE} AND p.{column} IS NOT NULL"
+def _event_columns(years: tuple[str, ...]) -> str:
+    """count and 万元 of every event dated in each year parameter (named n_<event>_<i>, wan_<event>_<i>)."""
+    return ",\n".join(
+        f"count(*) FILTER (WHERE year(p.{column}) = {year}) AS n_{event}_{i}, "
+        f"coalesce(sum(p.investment_wan) FILTER (WHERE year(p.{column}) = {year}), 0) AS wan_{event}_{i}"
+        for i, year in enumerate(years)
         for event, column in EVENT_DATE.items()
     )
 
 
-_FLOWS = """
-    SELECT industry, event, count(*) AS count, coalesce(sum(investment_wan), 0) AS investment_wan
-    FROM ({events}) AS e
-    WHERE year(event_date) = $year
-    GROUP BY industry, event
-"""
+# One pass over the snapshot counts every event of a year (and of the year before, for a comparison).
+_FLOWS = f"SELECT p.industry, {_event_columns(('$year',))} {SCOPE} GROUP BY p.industry"
+_TWO_YEARS = f"SELECT p.industry, {_event_columns(('$year', '$year - 1'))} {SCOPE} GROUP BY p.industry"
+
+
+def _long(wide: pd.DataFrame, filters: Filters, i: int) -> pd.DataFrame:
+    """Year i of a wide per-industry frame as flows() rows: every chosen industry × event, zeros included."""
+    wide = wide.set_index("industry").reindex(list(filters.industries)).fillna(0)
+    rows = [
+        (industry, event, int(wide.at[industry, f"n_{event}_{i}"]), float(wide.at[industry, f"wan_{event}_{i}"]))
+        for industry in filters.industries
+        for event in EVENTS
+    ]
+    return pd.DataFrame(rows, columns=["industry", "event", "count", "investment_wan"])
 
 
 def flows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
     """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
-    found = con.execute(_FLOWS.format(events=events_sql()), filters.params(snapshot_id, year=year)).df()
-    grid = pd.MultiIndex.from_product([filters.industries, EVENTS], names=["industry", "event"]).to_frame(index=False)
-    out = grid.merge(found, on=["industry", "event"], how="left")
-    out["count"] = out["count"].fillna(0).astype(int)
-    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
-    return out
+    return _long(con.execute(_FLOWS, filters.params(snapshot_id, year=year)).df(), filters, 0)
 
 
 def flow_totals(flow: pd.DataFrame) -> pd.DataFrame:
@@ -47,21 +52,26 @@ def flow_totals(flow: pd.DataFrame) -> pd.DataFrame:
     return flow.groupby("event", sort=False)[["count", "investment_wan"]].sum().reset_index()
 
 
-_YEARS = "SELECT DISTINCT year(event_date) AS year FROM ({events}) AS e ORDER BY year"
+_DATED = ", ".join(f"year(p.{column})" for column in EVENT_DATE.values())
+_YEARS = f"SELECT DISTINCT unnest([{_DATED}]) AS year {SCOPE} ORDER BY year"
 
 
 def years_with_events(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> list[int]:
     """Every year in which the ledger dates at least one event."""
-    rows = con.execute(_YEARS.format(events=events_sql()), filters.params(snapshot_id)).fetchall()
-    return [int(r[0]) for r in rows]
+    rows = con.execute(_YEARS, filters.params(snapshot_id)).fetchall()
+    return [int(r[0]) for r in rows if r[0] is not None]
 
 
 def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
-    """Per event: the year's and the year before's count and investment, with deltas (NaN without last-year data)."""
-    now = flow_totals(flows(con, snapshot_id, filters, year)).set_index("event")
-    before = flow_totals(flows(con, snapshot_id, filters, year - 1)).set_index("event")
+    """Per event: the year's and the year before's count and investment, with deltas (NaN without last-year data).
+
+    "Without last-year data": the ledger dates no event at all in the year before.
+    """
+    wide = con.execute(_TWO_YEARS, filters.params(snapshot_id, year=year)).df()
+    now = flow_totals(_long(wide, filters, 0)).set_index("event")
+    before = flow_totals(_long(wide, filters, 1)).set_index("event")
     out = now.join(before, suffixes=("", "_prev"))
-    if year - 1 not in years_with_events(con, snapshot_id, filters):
+    if out["count_prev"].sum() == 0:
         out[["count_prev", "investment_wan_prev"]] = np.nan
     out["count_delta"] = out["count"] - out["count_prev"]
     out["investment_delta"] = out["investment_wan"] - out["investment_wan_prev"]
@@ -69,9 +79,9 @@ def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: F
 
 
 _MONTHLY = """
-    SELECT industry, month(event_date) AS month, count(*) AS count, coalesce(sum(investment_wan), 0) AS investment_wan
-    FROM ({events}) AS e
-    WHERE event = $event AND year(event_date) = $year
+    SELECT p.industry, month(p.{column}) AS month, count(*) AS count,
+           coalesce(sum(p.investment_wan), 0) AS investment_wan
+    {scope} AND year(p.{column}) = $year
     GROUP BY 1, 2
 """
 
@@ -80,8 +90,8 @@ def monthly_cumulative(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int, event: str = "signed"
 ) -> pd.DataFrame:
     """By chosen industry and month: events in the month and cumulative since January (count and 万元)."""
-    params = filters.params(snapshot_id, year=year, event=event)
-    found = con.execute(_MONTHLY.format(events=events_sql()), params).df()
+    sql = _MONTHLY.format(column=EVENT_DATE[event], scope=SCOPE)  # EVENT_DATE: the domain's own column names
+    found = con.execute(sql, filters.params(snapshot_id, year=year)).df()
     grid = pd.MultiIndex.from_product([filters.industries, range(1, 13)], names=["industry", "month"])
     out = grid.to_frame(index=False).merge(found, on=["industry", "month"], how="left")
     out["count"] = out["count"].fillna(0).astype(int)
