@@ -108,6 +108,20 @@ def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: obje
     return _metric(f"{fn.__module__}.{fn.__qualname__}", fn, snapshot_id, filters, *args)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart(name: str, _build: Callable[..., T], *args: object, **kwargs: object) -> T:
+    return _build(*args, **kwargs)
+
+
+def chart(build: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """build(*args, **kwargs): a Plotly figure kept per its arguments (a cached metric's frame, the language).
+
+    Building and validating a figure costs more than drawing it; a rerun (a click, a filter put back) reuses
+    the one already built. Shared by every session: never change the figure it returns.
+    """
+    return _chart(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
+
+
 def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
     """A snapshot's projects for the chosen industries (cached)."""
     return metric(project_metrics.snapshot_projects, snapshot_id, Filters(industries))

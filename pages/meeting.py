@@ -10,17 +10,18 @@ import html
 import time
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.charts.deck import figure
 from analytics.exports import FORMATS, MIME, render
 from analytics.exports.errors import RendererFailed, RendererMissing
 from analytics.metrics.filters import Filters
-from analytics.story.model import Deck, Slide
+from analytics.story.model import Chart, Deck, Slide
 from analytics.story.numbers import default_years
 from analytics.story.slides import build_deck
 from pages.comments import comment_form, comment_list
-from pages.context import connection, page_context, plain, snapshot_caption
+from pages.context import chart, connection, page_context, plain, snapshot_caption
 
 # Projector styling: Streamlit's header, toolbar and sidebar out of the way, large type, high contrast.
 # Only fixed rules here; nothing from data is ever put into this block.
@@ -110,11 +111,13 @@ def _table(slide: Slide) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", height=CHART_HEIGHT)
 
 
-def _chart(deck: Deck, slide: Slide) -> None:
-    fig = figure(slide.chart, deck.lang, projector=True)
+def _on_page(chart_model: Chart, lang: str) -> go.Figure:
     # The projector figure is drawn for a 1280×720 picture; on the page it fills its column under the headline.
-    fig.update_layout(width=None, height=CHART_HEIGHT, autosize=True)
-    st.plotly_chart(fig, key="slide_chart", width="stretch")
+    return figure(chart_model, lang, projector=True).update_layout(width=None, height=CHART_HEIGHT, autosize=True)
+
+
+def _chart(deck: Deck, slide: Slide) -> None:
+    st.plotly_chart(chart(_on_page, slide.chart, deck.lang), key="slide_chart", width="stretch")
 
 
 def _slide(deck: Deck, slide: Slide, index: int) -> None:

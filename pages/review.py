@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.charts import channels as channel_charts
@@ -12,8 +13,8 @@ from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
-from pages.context import PageContext, metric, page_context, plain, snapshot_caption
-from pages.project_table import display_frame, project_table
+from pages.context import PageContext, chart, metric, page_context, plain, snapshot_caption
+from pages.project_table import display_frame, project_table, styled
 
 LEAGUE_ROWS = 50
 """Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
@@ -26,6 +27,11 @@ def _selected_rows(event, column: int = 0) -> list:
     if not event or not event.selection or not event.selection.points:
         return []
     return [p.get("customdata") for p in event.selection.points if p.get("customdata") is not None]
+
+
+def _reserve_figure(at_end: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """The reserve on the cutoff by industry and stage, titled with the year's totals."""
+    return investment_by_industry_stage(at_end, lang).update_layout(title_text=title)
 
 
 def _kpis(ctx: PageContext, comparison: pd.DataFrame) -> None:
@@ -74,7 +80,9 @@ def _channels(ctx: PageContext, year: int) -> None:
     """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
     st.header(ctx.t("channels.header"))
     by_channel = metric(channels.by_channel, ctx.snapshot_id, ctx.filters, year)
-    st.plotly_chart(channel_charts.landing_by_channel(by_channel, ctx.lang), key="channel_chart", width="stretch")
+    st.plotly_chart(
+        chart(channel_charts.landing_by_channel, by_channel, ctx.lang), key="channel_chart", width="stretch"
+    )
     st.caption(ctx.t("channels.caption"))
     shown = by_channel[by_channel["projects"] > 0].sort_values(
         ["reached_landed", "conversion"], ascending=False, kind="stable"
@@ -112,25 +120,28 @@ def _channels(ctx: PageContext, year: int) -> None:
                     ctx.t("table.projects"): league["projects"],
                     ctx.t("table.investment_yi"): league["investment_wan"] / WAN_PER_YI,
                     ctx.t("channels.reached_landed"): league["reached_landed"],
-                    ctx.t("channels.project_names"): ["、".join(names) for names in league["project_names"]],
+                    ctx.t("channels.project_names"): [
+                        "、".join(names)
+                        + (f" {ctx.t('channels.names_more', n=n - len(names))}" if n > len(names) else "")
+                        for names, n in zip(league["project_names"], league["projects"], strict=True)
+                    ],
                 }
             ),
             money=(ctx.t("table.investment_yi"),),
         )
         spellings = tuple(s for firm in league["spellings"] for s in firm)
-        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings)
-        rank = referred["referrer"].map({name: i for i, name in enumerate(league["referrer"])})
-        referred = referred.assign(rank=rank).sort_values(["rank", "investment_wan"], ascending=[True, False])
-        with st.expander(ctx.t("channels.referred_detail", n=len(referred))):
-            if len(referred) > DETAIL_ROWS:
+        # The shown firms' projects, firm by firm and largest first: only the first DETAIL_ROWS leave the database.
+        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings, DETAIL_ROWS)
+        total = int(league["projects"].sum())
+        with st.expander(ctx.t("channels.referred_detail", n=total)):
+            if total > DETAIL_ROWS:
                 st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
-                referred = referred.head(DETAIL_ROWS)
             detail = display_frame(ctx, referred, ["channel"])
             detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
             detail[ctx.t("field.is_key")] = [
                 ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
             ]
-            _table(detail, money=(ctx.t("table.investment_yi"),))
+            st.dataframe(styled(ctx, detail), hide_index=True, width="stretch", key="referred_detail")
 
     st.subheader(ctx.t("channels.fund"))
     by_industry = metric(channels.fund_by_industry, ctx.snapshot_id, ctx.filters)
@@ -191,15 +202,13 @@ selection: pd.DataFrame | None = None
 left, right = st.columns([3, 2])
 with left:
     at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
-    fig = investment_by_industry_stage(at_end, ctx.lang)
-    fig.update_layout(
-        title_text=ctx.t(
-            "review.reserve_title",
-            year=year,
-            projects=count(at_end["projects"].sum()),
-            investment=yi(at_end["investment_wan"].sum()),
-        )  # fmt: skip
+    title = ctx.t(
+        "review.reserve_title",
+        year=year,
+        projects=count(at_end["projects"].sum()),
+        investment=yi(at_end["investment_wan"].sum()),
     )
+    fig = chart(_reserve_figure, at_end, ctx.lang, title)
     event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
     picked = _selected_rows(event)
     if picked:
@@ -214,7 +223,11 @@ with right:
     stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
     stages = stages[stages["industry"] == scope]
     event = st.plotly_chart(
-        charts.funnel(stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points", width="stretch"
+        chart(charts.funnel, stages, ctx.lang),
+        key="funnel_chart",
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
     )
     picked = _selected_rows(event)
     if picked:
@@ -222,7 +235,12 @@ with right:
 _show_selection(ctx, selection)
 
 st.plotly_chart(
-    charts.cumulative_signings(metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year), year, ctx.lang),
+    chart(
+        charts.cumulative_signings,
+        metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year),
+        year,
+        ctx.lang,
+    ),
     key="cumulative_chart",
     width="stretch",
 )
@@ -234,14 +252,14 @@ for i, (by, kind) in enumerate(
 ):
     with cols[i % 2]:
         breakdown = metric(reserve.mix, ctx.snapshot_id, ctx.filters, by, year)
-        st.plotly_chart(charts.breakdown(breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
+        st.plotly_chart(chart(charts.breakdown, breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
 
 st.header(ctx.t("review.money"))
 money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
 if money["reporting"].sum() == 0:
     st.info(ctx.t("review.money_none"))
 else:
-    st.plotly_chart(charts.money_in_place(money, ctx.lang), key="money_chart", width="stretch")
+    st.plotly_chart(chart(charts.money_in_place, money, ctx.lang), key="money_chart", width="stretch")
 
 st.header(ctx.t("review.key_projects"))
 flags = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)

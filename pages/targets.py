@@ -16,7 +16,7 @@ from analytics.metrics import targets as metrics
 from analytics.store.snapshots import list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
-from pages.context import PageContext, connection, metric, page_context, snapshot_caption
+from pages.context import PageContext, chart, connection, metric, page_context, snapshot_caption
 from pages.project_table import project_table
 
 TABLE_ROWS = 200
@@ -180,7 +180,9 @@ else:
     cols = st.columns(2)
     for i, measure in enumerate(metrics.MEASURES):
         with cols[i % 2]:
-            st.plotly_chart(charts.bullets(progress, measure, ctx.lang), key=f"bullet_{measure}", width="stretch")
+            st.plotly_chart(
+                chart(charts.bullets, progress, measure, ctx.lang), key=f"bullet_{measure}", width="stretch"
+            )
     _pace_table(ctx, progress)
 
     measure = st.selectbox(
@@ -189,7 +191,7 @@ else:
     )  # fmt: skip
     monthly = metric(metrics.cumulative_against_target, ctx.snapshot_id, ctx.filters, year, measure)
     st.plotly_chart(
-        charts.cumulative_against_target(monthly, measure, year, ctx.lang), key="target_curve", width="stretch"
+        chart(charts.cumulative_against_target, monthly, measure, year, ctx.lang), key="target_curve", width="stretch"
     )
 
     st.subheader(ctx.t("targets.coverage"))

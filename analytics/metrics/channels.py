@@ -8,7 +8,6 @@ snapshot's own; the year only selects signings. "Reached" is analytics/domain.py
 from __future__ import annotations
 
 import unicodedata
-import uuid
 
 import duckdb
 import numpy as np
@@ -60,17 +59,22 @@ def referrer_key(name: str) -> str:
     return to_simplified("".join(folded.split())).upper()
 
 
-_TRIMMED = r"regexp_replace(p.introduced_by, '^\s+|\s+$', '', 'g')"
-"""The referring firm's name as typed, without the whitespace around it (Python's str.strip())."""
-_REFERRED = f"""
-    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
-    {SCOPE} AND {_TRIMMED} <> '' {{only}}
-    ORDER BY p.rowid
-"""
-# One row per spelling as typed: a province holds far fewer spellings than projects, so the folding into firms
-# (which needs Python's script conversion) only sees these rows.
+WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+"""Every character Python's str.strip() takes off (the ledger's text was stripped on import; hand-made rows too)."""
+_TRIMMED = "trim(p.introduced_by, $blank)"
+"""The referring firm's name as typed, without the whitespace around it."""
+
+NAMES_SHOWN = 10
+"""A firm's projects named in the league, largest first; the rest are counted (a province's firm brings hundreds)."""
+
+# One pass: each spelling as typed with its projects, money, 累计落地 and its largest projects. A province holds
+# far fewer spellings than projects, so folding them into firms (Python's script conversion) only sees these rows.
 _SPELLINGS = f"""
-    SELECT {_TRIMMED} AS spelling, count(*) AS projects, min(p.rowid) AS first_met
+    SELECT {_TRIMMED} AS spelling, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE {reached_sql("landed")}) AS reached_landed, min(p.rowid) AS first_met,
+           max_by({{'name': p.project_name, 'rank': (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0),
+                                                    -p.rowid)}},
+                  (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0), -p.rowid), $names) AS largest
     {SCOPE} AND {_TRIMMED} <> ''
     GROUP BY 1
     ORDER BY first_met
@@ -78,8 +82,9 @@ _SPELLINGS = f"""
 
 
 def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
-    """Each spelling of a referring firm, in the order first met, with its firm's key and shown name."""
-    found = con.execute(_SPELLINGS, filters.params(snapshot_id)).df()
+    """Each spelling of a referring firm, in the order first met, with its figures, its firm's key and shown name."""
+    params = filters.params(snapshot_id, blank=WHITESPACE, names=NAMES_SHOWN)
+    found = con.execute(_SPELLINGS, params).df()
     found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
     firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
     for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
@@ -88,35 +93,40 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
     return found.assign(referrer=found["referrer_key"].map(shown))
 
 
-# The league itself is counted in DuckDB, each project joined to its firm through the spellings folded above.
-_LEAGUE = f"""
-    SELECT f.referrer, count(*) AS projects, coalesce(sum(r.investment_wan), 0) AS investment_wan,
-           count(*) FILTER (WHERE r.reached_landed) AS reached_landed,
-           list(r.project_name ORDER BY r.investment_wan DESC NULLS LAST, r.ledger_order) AS project_names,
-           list(DISTINCT f.spelling) AS spellings
-    FROM (
-        SELECT p.project_name, p.investment_wan, p.rowid AS ledger_order, {_TRIMMED} AS spelling,
-               {reached_sql("landed")} AS reached_landed
-        {SCOPE} AND {_TRIMMED} <> ''
-    ) AS r JOIN {{firms}} AS f ON f.spelling = r.spelling
-    GROUP BY f.referrer_key, f.referrer
-    ORDER BY projects DESC, investment_wan DESC, f.referrer
+_REFERRED = f"""
+    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling,
+           list_position($spellings, {_TRIMMED}) AS _place
+    {SCOPE} AND {_TRIMMED} <> '' AND ($every OR list_contains($spellings, {_TRIMMED}))
+    ORDER BY {{order}}
+    LIMIT $limit
 """
 
 
 def referred_projects(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, spellings: tuple[str, ...] | None = None
-) -> pd.DataFrame:
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, spellings: tuple[str, ...] | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:  # fmt: skip
     """Projects with a referring firm (引荐企业), with `referrer`: the group's most frequent spelling.
 
     Names that differ only in whitespace, full-width forms, script (Traditional/Simplified) or letter
     case are one firm; a tie between spellings goes to a Simplified one, then to the one met first.
-    `spellings` (as `referrers` lists them) keeps only those firms' projects.
+    `spellings` (as `referrers` lists them, firm by firm) keeps only those firms' projects, firm by firm in that
+    order and largest first within each; `limit` keeps the first rows. Without `spellings`: ledger order.
     """
-    only = "" if spellings is None else "AND list_contains($spellings, spelling)"
-    params = filters.params(snapshot_id, **({} if spellings is None else {"spellings": list(spellings)}))
-    projects = con.execute(_REFERRED.format(only=only), params).df()
     names = _spellings(con, snapshot_id, filters).set_index("spelling")
+    wanted = list(spellings or ())
+    # A firm's place is its first spelling's place in the list: all its spellings sort together.
+    firm_place = {}
+    for place, spelling in enumerate(wanted, start=1):
+        firm_place.setdefault(names["referrer_key"].get(spelling, spelling), place)
+    places = [firm_place[names["referrer_key"].get(s, s)] for s in wanted]
+    order = "p.rowid" if spellings is None else (
+        "list_extract($places, _place), p.investment_wan DESC NULLS LAST, p.rowid"
+    )  # fmt: skip
+    params = filters.params(snapshot_id, blank=WHITESPACE, spellings=wanted, every=spellings is None, limit=limit)
+    if spellings is not None:
+        params["places"] = places
+    projects = con.execute(_REFERRED.format(order=order), params).df().drop(columns="_place")
     projects = projects.assign(introduced_by=projects.pop("spelling"))
     return projects.assign(
         referrer_key=projects["introduced_by"].map(names["referrer_key"]),
@@ -128,21 +138,31 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     """The 以商引商 league: each referring firm's projects, planned investment (万元) and 累计落地.
 
     Most projects first, ties broken by more investment, then by name. Columns: referrer, projects,
-    investment_wan, reached_landed, project_names (the firm's projects, largest investment first), spellings
-    (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into firms here.
+    investment_wan, reached_landed, project_names (the firm's NAMES_SHOWN largest projects, largest investment
+    first), spellings (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into
+    firms here.
     """
-    firms = f"referrer_firms_{uuid.uuid4().hex}"
-    con.register(firms, _spellings(con, snapshot_id, filters)[["spelling", "referrer_key", "referrer"]])
-    try:
-        out = con.execute(_LEAGUE.format(firms=firms), filters.params(snapshot_id)).df()
-    finally:
-        con.unregister(firms)
-    out["projects"] = out["projects"].astype(int)
-    out["reached_landed"] = out["reached_landed"].astype(int)
-    out["investment_wan"] = out["investment_wan"].astype(float)
-    out["project_names"] = out["project_names"].map(list)
-    out["spellings"] = out["spellings"].map(list)
-    return out
+    found = _spellings(con, snapshot_id, filters)
+    firms: dict[tuple[str, str], list] = {}  # (key, shown name) → projects, 万元, 累计落地, largest, spellings
+    for key, referrer, spelling, projects, money, landed, largest in zip(
+        found["referrer_key"], found["referrer"], found["spelling"], found["projects"], found["investment_wan"],
+        found["reached_landed"], found["largest"], strict=True,
+    ):  # fmt: skip
+        firm = firms.setdefault((key, referrer), [0, 0.0, 0, [], []])
+        firm[0] += int(projects)
+        firm[1] += float(money)
+        firm[2] += int(landed)
+        firm[3].extend(largest)
+        firm[4].append(spelling)
+    rows = []
+    for (_, referrer), (projects, money, landed, largest, spellings) in firms.items():
+        names = [p["name"] for p in sorted(largest, key=lambda p: p["rank"], reverse=True)[:NAMES_SHOWN]]
+        rows.append((referrer, projects, money, landed, names, spellings))
+    out = pd.DataFrame(
+        rows, columns=["referrer", "projects", "investment_wan", "reached_landed", "project_names", "spellings"]
+    )
+    out = out.sort_values(["projects", "investment_wan", "referrer"], ascending=[False, False, True], kind="stable")
+    return out.reset_index(drop=True)
 
 
 _FUND = """

@@ -1,9 +1,12 @@
-"""The one place that opens the DuckDB database: short-lived connections, one writer at a time, many readers.
+"""The one place that opens the DuckDB database: one writer at a time, many readers, nothing held while idle.
 
 DuckDB lets one process hold a file read-write, or any number of processes hold it read-only
-(https://duckdb.org/docs/current/connect/concurrency). So nothing keeps the file open: every read opens a
-read-only connection and closes it, every write opens a read-write connection for just that write. A process
-that finds the file locked waits and retries (telling the person once that it is waiting) up to a timeout.
+(https://duckdb.org/docs/current/connect/concurrency). Every write opens a read-write connection for just that
+write. Reads share one read-only database instance per file, so its buffer cache and catalogue stay warm from
+one read to the next (a fresh instance re-reads and re-decompresses every block a query touches); each read
+gets its own cursor on it, and the instance is closed once no read has used it for READER_IDLE seconds, so
+another process (the command line) can take the file to write. A process that finds the file locked waits and
+retries (telling the person once that it is waiting) up to a timeout.
 
 Inside one process DuckDB refuses a read-write connection while a read-only one to the same file is open (and
 the reverse), so a small gate per file lets reads share and makes a write wait for the reads in flight.
@@ -30,6 +33,9 @@ SCHEMA = Path(__file__).with_name("schema.sql")
 # How long a read or a write waits for another process's lock before giving up (seconds).
 READ_TIMEOUT = float(os.environ.get("RESERVES_READ_TIMEOUT", "20"))
 WRITE_TIMEOUT = float(os.environ.get("RESERVES_WRITE_TIMEOUT", "60"))
+# How long the shared read-only instance outlives its last read (seconds): long enough to serve a whole page's
+# metrics from one warm cache, short enough that a command-line write hardly waits.
+READER_IDLE = float(os.environ.get("RESERVES_READER_IDLE", "1.0"))
 
 Waiting = Callable[[], None]  # called once when an open has to wait for someone else's lock
 
@@ -75,6 +81,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     if read_only:
         return duckdb.connect(str(db), read_only=True)
     db.parent.mkdir(parents=True, exist_ok=True)
+    release_readers(db)  # an idle shared read-only instance of this process would refuse the read-write open
     con = duckdb.connect(str(db))
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     runs.backfill(con)  # rows stored before projects.stage_since existed
@@ -183,6 +190,14 @@ class _Gate:
             raise TimeoutError
         self._cond.wait(remaining)
 
+    def when_idle(self, fn: Callable[[], None]) -> bool:
+        """Run fn while no read or write is in flight or waiting (none can start meanwhile); False if busy."""
+        with self._cond:
+            if self._readers or self._writer is not None or self._waiting_writers:
+                return False
+            fn()
+            return True
+
     def release_write(self) -> None:
         with self._cond:
             self._depth -= 1
@@ -200,6 +215,75 @@ _current_schema: set[Path] = set()  # files whose schema this process has alread
 def _gate(db: Path) -> _Gate:
     with _gates_lock:
         return _gates.setdefault(db.resolve(), _Gate())
+
+
+# -- the shared read-only instance -------------------------------------------------------------------------------
+
+_shared: dict[Path, duckdb.DuckDBPyConnection] = {}  # the open read-only instance per file
+_last_read: dict[Path, float] = {}
+_opened: dict[Path, tuple[int, int]] = {}  # (device, inode) of the file each instance opened
+_shared_lock = threading.Lock()
+_closer: threading.Thread | None = None
+
+
+def _shared_reader(db: Path, deadline: float, on_wait: Waiting | None) -> duckdb.DuckDBPyConnection:
+    """A cursor on the file's shared read-only instance, opened if needed (call holding the gate for reading)."""
+    key = db.resolve()
+    with _shared_lock:
+        base = _shared.get(key)
+        if base is None:
+            base = _shared[key] = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+            _opened[key] = _identity(key)
+            _start_closer()
+        return base.cursor()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _done_reading(db: Path) -> None:
+    with _shared_lock:
+        _last_read[db.resolve()] = time.monotonic()
+
+
+def _close_shared(key: Path) -> None:
+    """Close the file's shared instance (call while the gate shows no read in flight)."""
+    with _shared_lock:
+        base = _shared.pop(key, None)
+    if base is not None:
+        base.close()
+
+
+def release_readers(path: str | os.PathLike | None = None) -> None:
+    """Close this process's shared read-only instance of the file now, if no read is using it."""
+    key = database_path(path).resolve()
+    _gate(key).when_idle(lambda: _close_shared(key))
+
+
+def _close_idle() -> None:
+    while True:
+        time.sleep(READER_IDLE / 2)
+        now = time.monotonic()
+        with _shared_lock:
+            # Idle, or the file was replaced under it (a restore by another process): the next read reopens.
+            idle = [
+                key for key in _shared
+                if now - _last_read.get(key, 0.0) >= READER_IDLE or _identity(key) != _opened.get(key)
+            ]  # fmt: skip
+        for key in idle:
+            _gate(key).when_idle(lambda key=key: _close_shared(key))
+
+
+def _start_closer() -> None:
+    global _closer
+    if _closer is None:
+        _closer = threading.Thread(target=_close_idle, name="duckdb-reader-closer", daemon=True)
+        _closer.start()
 
 
 def _open(db: Path, read_only: bool, deadline: float, on_wait: Waiting | None) -> duckdb.DuckDBPyConnection:
@@ -249,6 +333,7 @@ def writing(
         if key in _writers:  # a write inside a write on the same thread shares its connection
             yield _writers[key]
             return
+        _close_shared(db.resolve())  # the gate holds every read off: DuckDB allows one kind of open per file
         con = _open(db, read_only=False, deadline=deadline, on_wait=on_wait)
         _current_schema.add(db.resolve())
         _writers[key] = con
@@ -268,7 +353,7 @@ def writing(
 def reading(
     path: str | os.PathLike | None = None, timeout: float | None = None, on_wait: Waiting | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed at the end: any number of processes can read at once."""
+    """A read-only cursor on the shared instance, closed at the end: any number of processes can read at once."""
     db = database_path(path)
     if not db.exists():
         raise DatabaseMissing(db, "no such file")
@@ -284,7 +369,7 @@ def reading(
         yield _writers[(db.resolve(), threading.get_ident())]
         return
     try:
-        con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+        con = _shared_reader(db, deadline, on_wait)
         try:
             yield con
         except duckdb.Error as exc:
@@ -292,6 +377,7 @@ def reading(
             raise
         finally:
             con.close()
+            _done_reading(db)
     finally:
         gate.release_read()
 

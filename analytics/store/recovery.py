@@ -29,6 +29,7 @@ from analytics.store.connection import (
     connect,
     database_path,
     reading,
+    release_readers,
     unavailable,
 )
 from analytics.store.journal import SEQ_KEY, committed_seq, read_journal
@@ -344,4 +345,5 @@ def restore(
             shutil.copy2(wal, path.with_name(path.name + ".wal"))
         staged.rename(path)
         staged_archive.rename(archive)
+    release_readers(path)  # this process's shared reader still has the file that was there before
     return check(path)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 from streamlit.testing.v1 import AppTest
 
-from analytics.store.connection import connect, database_path
+from analytics.store.connection import connect, database_path, release_readers
 from analytics.store.users import add_user
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,6 +27,13 @@ def open_page(page: str, secrets: dict | None = None, **query: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     return at.switch_page(f"pages/{page}.py").run()
+
+
+def open_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """The test's own read-write connection to the app's file, as another program would take it once the app's
+    pages are idle (the app in this same process closes its shared read-only instance first)."""
+    release_readers(path)
+    return duckdb.connect(str(path))
 
 
 def create_analyst(name: str = ANALYST, password: str = PASSWORD, role: str = "analyst") -> None:

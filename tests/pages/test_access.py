@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.store.connection import connect
 from analytics.store.imports import import_bytes
 from tests.fixtures.ledgers import HOSTILE_COMMENT, HOSTILE_FILE, HOSTILE_NAME, hostile_names_xlsx, title_rows_xlsx
-from tests.pages.apptest import ANALYST, PASSWORD, create_analyst, open_page, rendered, sign_in
+from tests.pages.apptest import ANALYST, PASSWORD, create_analyst, open_database, open_page, rendered, sign_in
 
 PAGES = ["overview", "review", "targets", "projects", "meeting", "data"]
 # The keys of every widget that changes something, on whichever page it lives.
@@ -97,7 +96,7 @@ def test_a_wrong_password_is_refused_and_audited(sample_db: Path) -> None:
     assert "signed_in" not in at.session_state
     assert [e.value for e in at.sidebar.error] == ["用户名或密码不正确。"]
     assert "uploads" not in widget_keys(at)
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         rows = con.execute("SELECT who, action, detail->>'reason' FROM audit WHERE action LIKE 'sign_in%'").fetchall()
     assert rows == [(ANALYST, "sign_in_failed", "bad_password")]
 
@@ -114,7 +113,7 @@ def test_five_failures_lock_the_name_out_even_with_the_right_password(sample_db:
     other = _open("overview")
     sign_in(other)
     assert "signed_in" not in other.session_state
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         reasons = [
             r[0]
             for r in con.execute(
@@ -134,7 +133,7 @@ def test_an_idle_session_is_signed_out(sample_db: Path) -> None:
     assert "signed_in" not in at.session_state
     assert "uploads" not in widget_keys(at)
     assert "超过 30 分钟无操作，已自动退出。" in [c.value for c in at.sidebar.caption]
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         last = con.execute("SELECT action, detail->>'reason' FROM audit ORDER BY audit_id DESC LIMIT 1").fetchone()
     assert last == ("sign_out", "timeout")
 
@@ -166,7 +165,7 @@ def test_an_oidc_identity_signs_in_without_a_password(sample_db: Path) -> None:
     at.switch_page("pages/data.py").run()
     assert not at.exception
     assert "uploads" in widget_keys(at) and "sign_in_submit" not in widget_keys(at)
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         assert con.execute("SELECT who, detail->>'via' FROM audit WHERE action = 'sign_in'").fetchall() == [
             ("wang@town.gov.cn", "oidc")
         ]
@@ -222,7 +221,7 @@ def test_an_uploaded_file_name_and_a_comment_show_as_typed_and_are_audited(sampl
     assert shown[["部门", "填写人", "意见"]].values.tolist() == [["住建局", ANALYST, HOSTILE_COMMENT]]
     assert not [t for t in markdown_texts(projects) if LIVE_LINK.search(t)]
 
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         trail = con.execute(
             "SELECT who, action, target FROM audit WHERE who = ? ORDER BY audit_id", [ANALYST]
         ).fetchall()
@@ -237,7 +236,7 @@ def test_the_commit_records_the_signed_in_name_not_a_typed_one(sample_db: Path) 
     assert "导入人" not in [t.label for t in at.text_input]
     at.file_uploader(key="uploads").set_value(("周报.xlsx", title_rows_xlsx(), "application/octet-stream")).run()
     at.button(key=next(k for k in widget_keys(at) if k.startswith("commit_"))).click().run()
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         assert con.execute("SELECT created_by FROM snapshots ORDER BY snapshot_id DESC LIMIT 1").fetchone() == (
             ANALYST,
         )

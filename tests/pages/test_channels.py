@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from tests.pages.apptest import ACTIVE, open_page, rendered
+from tests.pages.apptest import ACTIVE, open_database, open_page, rendered
 
 
 def _one(path: Path, sql: str, params: list) -> tuple:
     """A row straight from the projects table, independently of analytics.metrics."""
-    with duckdb.connect(str(path)) as con:
+    with open_database(path) as con:
         return con.execute(sql, params).fetchone()
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from tests.pages.apptest import open_as_analyst, open_page
+from tests.pages.apptest import open_as_analyst, open_database, open_page
 
 
 def _headline(at) -> str:
@@ -61,7 +59,7 @@ def test_a_comment_added_on_a_key_slide_shows_there_as_typed(sample_db: Path) ->
     at.text_area(key="slide_comments_text").input("**用地**[已上会](javascript:alert(1))")
     at.button(key="slide_comments_submit").click().run()
     assert not at.exception
-    with duckdb.connect(str(sample_db)) as con:  # the app's own process: same configuration as its connection
+    with open_database(sample_db) as con:  # the app's own process: same configuration as its connection
         [(text, department)] = con.execute("SELECT text, department FROM comments").fetchall()
     assert (text, department) == ("**用地**[已上会](javascript:alert(1))", "自然资源分局")
     bullets = next(h.proto.body for h in at.get("html") if "deck-bullets" in h.proto.body)

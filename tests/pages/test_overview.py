@@ -8,14 +8,14 @@ from urllib.parse import quote
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_database, open_page
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _db_figures(path: Path, industries: tuple[str, ...] | None = None) -> dict[str, str]:
     """Count straight from the table, independently of analytics.metrics."""
-    with duckdb.connect(str(path)) as con:
+    with open_database(path) as con:
         where = "snapshot_id = (SELECT max(snapshot_id) FROM snapshots)"
         if industries:
             where += " AND industry IN (" + ",".join(f"'{i}'" for i in industries) + ")"
@@ -104,7 +104,7 @@ def _kpi_sql(con: duckdb.DuckDBPyConnection, as_of: str) -> tuple:
 
 
 def test_kpis_show_the_change_since_the_previous_snapshot(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         now, before = _kpi_sql(con, "2023-12-31"), _kpi_sql(con, "2023-09-30")
     at = open_page("overview")
     assert not at.exception
@@ -117,7 +117,7 @@ def test_kpis_show_the_change_since_the_previous_snapshot(sample_db: Path) -> No
 
 
 def test_no_change_is_shown_on_the_earliest_snapshot(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         con.execute(f"INSERT INTO settings VALUES ('active_snapshot', {SNAPSHOT_ON.format('2023-09-30')})")
     at = open_page("overview")
     assert not at.exception
@@ -130,7 +130,7 @@ def test_targets_with_completion_and_pace(sample_db: Path) -> None:
     """2023 town targets set so signings run ahead, landings on track and starts behind (the year is over)."""
     import streamlit as st
 
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         active = SNAPSHOT_ON.format("2023-12-31")
         signed, landed, started = con.execute(
             f"""SELECT count(*) FILTER (WHERE year(signed_date) = 2023), count(*) FILTER (WHERE year(landed_date) = 2023),
@@ -171,7 +171,7 @@ _STALLED = (
 
 
 def test_red_flags_count_and_the_largest_three_link_to_the_projects_page(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         flags = con.execute(
             f"""SELECT project_key, project_name, investment_wan, coalesce({_OVERDUE}, false) AS overdue,
                        coalesce({_STALLED.format(before=SNAPSHOT_ON.format("2023-09-30"))}, false) AS stalled

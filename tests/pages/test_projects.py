@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from tests.pages.apptest import ACTIVE, open_page
+from tests.pages.apptest import ACTIVE, open_database, open_page
 
 
 def _first_key_project(db: Path) -> tuple[str, str, int]:
-    with duckdb.connect(str(db)) as con:
+    with open_database(db) as con:
         return con.execute(
             f"SELECT project_name, investor, source_row FROM projects WHERE snapshot_id = {ACTIVE} AND is_key ORDER BY investment_wan DESC LIMIT 1"
         ).fetchone()
@@ -31,7 +29,7 @@ def test_search_filter_and_detail(sample_db: Path) -> None:
 
     at.text_input(key="project_search").input("").run()
     at.toggle(key="f_key_only").set_value(True).run()
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         keys = con.execute(f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND is_key").fetchone()[0]
     assert len(at.dataframe[0].value) == keys < total
 
@@ -39,7 +37,7 @@ def test_search_filter_and_detail(sample_db: Path) -> None:
 def test_stage_filter_and_export_button(sample_db: Path) -> None:
     at = open_page("projects")
     at.multiselect(key="f_stage").set_value(["production"]).run()
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         producing = con.execute(
             f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND stage = 'production'"
         ).fetchone()[0]
@@ -48,7 +46,7 @@ def test_stage_filter_and_export_button(sample_db: Path) -> None:
 
 
 def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         key, name, investor = con.execute(
             f"SELECT project_key, project_name, investor FROM projects WHERE snapshot_id = {ACTIVE}"
             " ORDER BY investment_wan ASC NULLS LAST LIMIT 1"
@@ -67,7 +65,7 @@ def test_project_query_parameter_opens_its_detail(sample_db: Path) -> None:
 
 
 def test_the_list_is_paged(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         total, last = con.execute(
             f"SELECT count(*), arg_min(project_name, investment_wan) FROM projects WHERE snapshot_id = {ACTIVE}"
         ).fetchone()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from tests.pages.apptest import ANALYST, open_as_analyst, open_page
+from tests.pages.apptest import ANALYST, open_as_analyst, open_database, open_page
 
 
 def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None:
@@ -23,7 +21,7 @@ def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None
 
 def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
     at = open_as_analyst("targets")
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         before = con.execute(
             "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
         ).fetchone()[0]
@@ -35,7 +33,7 @@ def test_editing_targets_is_saved_with_who_and_when(sample_db: Path) -> None:
     }
     at.button(key="targets_save").click().run()
     assert not at.exception
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         value, who = con.execute(
             "SELECT value, updated_by FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
         ).fetchone()
@@ -52,7 +50,7 @@ def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
     assert not at.exception
     shown = {m.label: m.value for m in at.metric}
     # Counted straight from the table by project identity: Q3 sample (snapshot 1) against year end (2).
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         new, vanished, suspended = con.execute(
             """
             SELECT
@@ -67,7 +65,7 @@ def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
     assert (shown["新增项目"], shown["从台账消失"], shown["转为暂缓"]) == (str(new), str(vanished), str(suspended))
     assert new > 0 and vanished > 0 and suspended > 0
     # Key projects whose stage did not change across the 92 days between the two sample snapshots.
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         stalled = con.execute(
             """SELECT count(*) FROM projects a JOIN projects b USING (project_key)
                WHERE a.snapshot_id = 1 AND b.snapshot_id = 2 AND b.is_key AND a.stage = b.stage"""
@@ -89,7 +87,7 @@ def test_industry_filter_compares_like_with_like(sample_db: Path) -> None:
     at = open_page("targets", industry="lighting")
     assert not at.exception
     pace = at.dataframe[0].value
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         lighting = con.execute(
             "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_count'"
         ).fetchone()[0]
@@ -100,7 +98,7 @@ def test_industry_filter_compares_like_with_like(sample_db: Path) -> None:
 
 
 def test_the_editor_takes_signed_investment_in_yi_and_stores_wan(sample_db: Path) -> None:
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         town_wan = con.execute(
             "SELECT value FROM targets WHERE year = 2024 AND industry = 'total' AND measure = 'signed_investment_wan'"
         ).fetchone()
@@ -113,7 +111,7 @@ def test_the_editor_takes_signed_investment_in_yi_and_stores_wan(sample_db: Path
     }
     at.button(key="targets_save").click().run()
     assert not at.exception
-    with duckdb.connect(str(sample_db)) as con:
+    with open_database(sample_db) as con:
         lighting = con.execute(
             "SELECT value FROM targets WHERE year = 2024 AND industry = 'lighting' AND measure = 'signed_investment_wan'"
         ).fetchone()[0]
