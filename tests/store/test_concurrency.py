@@ -167,6 +167,27 @@ def test_a_command_line_write_waits_for_a_reader_then_succeeds(db: Path) -> None
     assert out.strip() == "当前快照：1"
 
 
+def test_reads_share_one_instance_that_lets_go_of_the_file_when_idle(db: Path) -> None:
+    from analytics.store import connection
+
+    app = Database(db)
+    assert app.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 1
+    with app.reading() as first, app.reading() as second:  # two reads at once: cursors on one instance
+        assert len(connection._shared) == 1
+        assert first.execute("SELECT 1").fetchone() == second.execute("SELECT 1").fetchone()
+    # Idle, the instance closes by itself, so another process can take the file to write.
+    deadline = time.monotonic() + BOUND
+    while connection._shared and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not connection._shared
+    writer = _holder(db, "write")  # a plain read-write open: it fails at once if the file is still held
+    _release(writer)
+    # A write in this process closes the shared instance first, and the next read sees what it wrote.
+    app.execute("SELECT 1")
+    import_bytes(app, title_rows_xlsx(), "第二周.xlsx")
+    assert app.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 2
+
+
 def test_a_lock_held_too_long_is_called_a_lock_and_names_the_dashboard(db: Path) -> None:
     holder = _holder(db, "write", "streamlit")  # what a dashboard process's command line contains
     try:
