@@ -90,7 +90,7 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
     """`projects` copies (distinct names and keys) of the sample's year-end projects in each of 12 month-end
     snapshots of 2023; an earlier month's stage is the project's stage on that day, rebuilt from its dates."""
     from analytics.domain import stage_at_sql
-    from analytics.store import runs
+    from analytics.store import derived
     from analytics.store.connection import connect
 
     db = folder / f"bench-{projects}.duckdb"
@@ -138,7 +138,7 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
         """,
         {"source": source_id, "base": base_rows, "copies": copies, "projects": projects},
     )
-    runs.backfill(con)  # stage_since, as the store works it out when each snapshot is written
+    derived.backfill(con)  # what the store works out when each snapshot is written
     con.execute("INSERT INTO targets SELECT * FROM src.targets")
     con.execute("DETACH src")
     con.execute("CHECKPOINT")

@@ -21,15 +21,18 @@ def _rank(stage: str) -> str:
     return "(CASE " + " ".join(f"WHEN {stage} = '{s}' THEN {r}" for s, r in RANK.items()) + " END)"
 
 
+# A ledger listing a project twice is compared on its first row. Most snapshots repeat no key (the store counts
+# them on write, snapshots.repeated_keys), and then the costly de-duplication is left out.
 _SIDE = f"""
     SELECT {", ".join("p." + c for c in _COLUMNS)}, p.rowid AS ledger_order
     FROM projects AS p
     WHERE p.snapshot_id = ${{side}} AND list_contains($industries, p.industry)
-    QUALIFY row_number() OVER (PARTITION BY p.project_key ORDER BY p.rowid) = 1
+    {{first_of_key}}
 """
+_FIRST_OF_KEY = "QUALIFY row_number() OVER (PARTITION BY p.project_key ORDER BY p.rowid) = 1"
 # Only the projects that changed leave the database, each with the lists it belongs to (as compare() decides).
 _SINCE = f"""
-    WITH b AS ({_SIDE.format(side="earlier")}), a AS ({_SIDE.format(side="snapshot")}),
+    WITH b AS ({{earlier}}), a AS ({{later}}),
     joined AS (
         SELECT coalesce(a.project_key, b.project_key) AS project_key,
                {", ".join(f"coalesce(a.{c}, b.{c}) AS {c}" if c != "project_key" else "NULL AS _k" for c in _COLUMNS)},
@@ -63,7 +66,18 @@ def since(
     params = filters.params(
         snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN
     )
-    found = con.execute(_SINCE, params).df()
+    repeats = dict(
+        con.execute(
+            "SELECT snapshot_id, coalesce(repeated_keys, 1) FROM snapshots WHERE snapshot_id IN (?, ?)",
+            [snapshot_id, earlier_id],
+        ).fetchall()
+    )
+
+    def side(name: str, snapshot: int) -> str:
+        return _SIDE.format(side=name, first_of_key=_FIRST_OF_KEY if repeats.get(snapshot, 1) else "")
+
+    sql = _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
+    found = con.execute(sql, params).df()
     both = found[~found["is_new"] & ~found["is_vanished"]].sort_values("before_order", kind="stable")
     pair = [*_COLUMNS, "stage_before", "investment_wan_before"]
     return {

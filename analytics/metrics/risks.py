@@ -85,7 +85,7 @@ def _overdue_since_sql() -> str:
 
 
 # The same rules as flag_key_projects() above, in the database. How long a project has stood at its stage is
-# stored with each row when its snapshot is written (projects.stage_since, analytics/store/runs.py), so no
+# stored with each row when its snapshot is written (projects.stage_since, analytics/store/derived.py), so no
 # history is walked here: a page reads one snapshot's key projects, and only the rows it shows leave DuckDB.
 _FLAGGED = f"""
     WITH keys AS (

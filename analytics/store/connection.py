@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.store import runs
+from analytics.store import derived
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = REPO_ROOT / "data" / "reserves.duckdb"
@@ -84,7 +84,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     release_readers(db)  # an idle shared read-only instance of this process would refuse the read-write open
     con = duckdb.connect(str(db))
     con.execute(SCHEMA.read_text(encoding="utf-8"))
-    runs.backfill(con)  # rows stored before projects.stage_since existed
+    derived.backfill(con)  # rows stored before a derived fact existed
     return con
 
 

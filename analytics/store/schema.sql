@@ -64,10 +64,12 @@ ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_construction_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_production_date DATE;
 -- The name as written when a key-project mark (★, 【重点】) was taken off it; NULL otherwise.
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS name_raw VARCHAR;
--- The first day of the row's current, unbroken stage (analytics/store/runs.py), worked out on write.
+-- The first day of the row's current, unbroken stage (analytics/store/derived.py), worked out on write.
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS stage_since DATE;
 -- Exchange rates (yuan per unit, e.g. {"USD": 7.1}) that converted foreign-currency amounts into 万元.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
+-- Rows repeating an earlier row's project_key (analytics/store/derived.py), worked out on write.
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS repeated_keys INTEGER;
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

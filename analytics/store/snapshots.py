@@ -16,7 +16,7 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.ledger import LedgerRead
 from analytics.ingest.normalise import PROJECT_COLUMNS
-from analytics.store import audit, runs
+from analytics.store import audit, derived
 from analytics.store.connection import Database, write_session
 from analytics.store.journal import journalled
 from analytics.vocabulary import identity_key, vocabulary
@@ -132,7 +132,7 @@ def store_snapshot(
                     )
                 finally:
                     writer.unregister("incoming_projects")
-                runs.refresh(writer, as_of)
+                derived.written(writer, snapshot_id, as_of)
                 blob = f"{digest}.{ledger.file_format}"
                 pending.keep(blob, data)
                 pending.record(

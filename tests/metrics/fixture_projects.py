@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.store import runs
+from analytics.store import derived
 from analytics.store.connection import SCHEMA
 
 COLUMNS = [
@@ -60,5 +60,5 @@ def database(frame: pd.DataFrame | None = None, as_of: str = "2023-12-31", snaps
     con.register("fixture_rows", rows)
     con.execute("INSERT INTO projects BY NAME SELECT * FROM fixture_rows")
     con.unregister("fixture_rows")
-    runs.refresh(con, date.fromisoformat(as_of))  # as the store does on every write
+    derived.written(con, snapshot_id, date.fromisoformat(as_of))  # as the store does on every write
     return con

@@ -1,6 +1,10 @@
-"""Stage runs: the day each stored project row's current, unbroken stage began (projects.stage_since).
+"""Facts worked out from the stored rows when a snapshot is written, so reads need not walk them again.
 
-"Stalled" (analytics/domain.py STALLED_DAYS) asks how long a key project has stood at one stage. Answering it
+- projects.stage_since: the day each row's current, unbroken stage began (stage runs, below);
+- snapshots.repeated_keys: how many of a snapshot's rows repeat an earlier row's project_key (a ledger that
+  lists a project twice); when it is 0, comparing two snapshots needs no de-duplication.
+
+Stage runs. "Stalled" (analytics/domain.py STALLED_DAYS) asks how long a key project has stood at one stage. Answering it
 on read meant walking every snapshot's history of every key project, which grows with the reserve times the
 snapshots; it is a fact about the stored history, so it is worked out once, when a snapshot is written.
 
@@ -53,10 +57,34 @@ def refresh(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
         con.execute(_STEP, {"day": day})
 
 
+_REPEATED = """
+    UPDATE snapshots AS s SET repeated_keys = r.repeated
+    FROM (
+        SELECT snapshot_id, count(*) - count(DISTINCT project_key) AS repeated
+        FROM projects WHERE list_contains($snapshots, snapshot_id) GROUP BY snapshot_id
+    ) AS r
+    WHERE s.snapshot_id = r.snapshot_id
+"""
+
+
+def count_repeated_keys(con: duckdb.DuckDBPyConnection, snapshot_ids: list[int]) -> None:
+    """Store how many rows of each snapshot repeat an earlier row's project_key (call inside the write)."""
+    con.execute(_REPEATED, {"snapshots": snapshot_ids})
+
+
+def written(con: duckdb.DuckDBPyConnection, snapshot_id: int, as_of: date) -> None:
+    """Everything this module derives, for a snapshot just written (inside its write)."""
+    count_repeated_keys(con, [snapshot_id])
+    refresh(con, as_of)
+
+
 def backfill(con: duckdb.DuckDBPyConnection) -> None:
-    """Work out stage_since from the earliest day whose rows lack it (databases made before the column)."""
+    """Work out what rows stored before these facts existed lack (a database made by an earlier release)."""
     row = con.execute(
         "SELECT min(s.as_of) FROM projects AS p JOIN snapshots AS s USING (snapshot_id) WHERE p.stage_since IS NULL"
     ).fetchone()
     if row and row[0] is not None:
         refresh(con, row[0])
+    missing = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE repeated_keys IS NULL").fetchall()]
+    if missing:
+        count_repeated_keys(con, missing)

@@ -1,4 +1,4 @@
-"""projects.stage_since: the first day of each row's current, unbroken stage, worked out when a snapshot is written."""
+"""What the store derives when a snapshot is written: stage_since per row, repeated project keys per snapshot."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from analytics.store import runs
+from analytics.store import derived
 from tests.metrics.fixture_projects import database
 
 
@@ -62,5 +62,25 @@ def test_backfill_works_out_rows_stored_before_the_column() -> None:
     database(SEPTEMBER, as_of="2023-09-30", snapshot_id=2, con=con)
     database(DECEMBER, as_of="2023-12-31", snapshot_id=3, con=con)
     con.execute("UPDATE projects SET stage_since = NULL WHERE snapshot_id >= 2")
-    runs.backfill(con)
+    derived.backfill(con)
     assert _stored(con) == EXPECTED
+
+
+def test_repeated_keys_are_counted_and_a_repeated_project_is_compared_on_its_first_row() -> None:
+    from analytics.metrics import changes
+    from analytics.metrics.filters import Filters
+
+    june = _rows({"P": "signed", "Q": "negotiating"})
+    # December lists Q twice: first at signed (an advance), then again at negotiating.
+    december = pd.concat([_rows({"P": "signed", "Q": "signed"}), _rows({"Q": "negotiating"})], ignore_index=True)
+    con = database(june, as_of="2023-06-30", snapshot_id=1)
+    database(december, as_of="2023-12-31", snapshot_id=2, con=con)
+    assert con.execute("SELECT snapshot_id, repeated_keys FROM snapshots ORDER BY 1").fetchall() == [(1, 0), (2, 1)]
+    found = changes.since(con, 2, Filters(), 1)
+    assert found["advanced"]["project_name"].tolist() == ["Q"]
+    assert sum(len(rows) for rows in found.values()) == 1
+    # Without the repeat, the same comparison takes the path that skips de-duplication, with the same answer.
+    con.execute("DELETE FROM projects WHERE snapshot_id = 2 AND project_key = 'Q' AND stage = 'negotiating'")
+    derived.count_repeated_keys(con, [2])
+    assert con.execute("SELECT repeated_keys FROM snapshots WHERE snapshot_id = 2").fetchone() == (0,)
+    assert changes.since(con, 2, Filters(), 1)["advanced"]["project_name"].tolist() == ["Q"]
