@@ -61,6 +61,22 @@ def test_page_search_finds_either_script() -> None:
     assert page(con, 1, ALL, ProjectFilter(query="华艺 项目"), 0, 10).total == 2
 
 
+def test_page_search_ignores_letter_case_and_matches_name_or_investor() -> None:
+    frame = pd.DataFrame(
+        {
+            "project_name": ["年产500万套LED灯具项目", "Led 面板项目", "储能项目"],
+            "investor": ["甲", "乙", "丙 led 科技"],
+        }
+    )
+    con = database(frame.assign(investment_wan=[3.0, 2.0, 1.0]))
+    for query in ("led", "LED", "Led"):
+        found = page(con, 1, ALL, ProjectFilter(query=query), 0, 10).rows["project_name"].tolist()
+        assert found == ["年产500万套LED灯具项目", "Led 面板项目", "储能项目"], query
+    # A word is looked for in the name or the investor, never across the two.
+    assert page(con, 1, ALL, ProjectFilter(query="项目甲"), 0, 10).total == 0
+    assert page(con, 1, ALL, ProjectFilter(query="500万套led"), 0, 10).total == 1
+
+
 def test_option_values_most_frequent_first() -> None:
     # Departments: 招商办 P2 P3 P4 P8, 落地办 P1 P6, 工信科商局 P5; P7 has none.
     assert option_values(database(), 1, ALL, "department") == ["招商办", "落地办", "工信科商局"]
