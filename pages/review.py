@@ -58,11 +58,14 @@ def _kpis(ctx: PageContext, comparison: pd.DataFrame) -> None:
         st.caption(ctx.t("review.no_previous"))
 
 
-def _show_selection(ctx: PageContext, chosen: pd.DataFrame | None) -> None:
+def _show_selection(ctx: PageContext, chosen: pd.DataFrame | None, total: int) -> None:
+    """The projects behind the bars a visitor picked: `total` of them, the DETAIL_ROWS largest listed."""
     if chosen is None:
         st.caption(ctx.t("review.select_hint"))
         return
-    st.markdown(f"**{ctx.t('review.selected', n=len(chosen))}**")
+    st.markdown(f"**{ctx.t('review.selected', n=total)}**")
+    if total > len(chosen):
+        st.caption(ctx.t("table.top_rows", n=len(chosen), total=total))
     project_table(ctx, chosen, key="review_selection")
 
 
@@ -199,6 +202,7 @@ snapshot_caption(ctx)
 _kpis(ctx, metric(events.year_comparison, ctx.snapshot_id, ctx.filters, year))
 
 selection: pd.DataFrame | None = None
+selected = 0  # how many projects the picked bars hold (their rows come DETAIL_ROWS at most)
 left, right = st.columns([3, 2])
 with left:
     at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
@@ -214,7 +218,9 @@ with left:
     if picked:
         # Each bar's customdata ends with (industry, stage).
         cells = frozenset((c[2], c[3]) for c in picked)
-        selection = metric(reserve.projects_at, ctx.snapshot_id, ctx.filters, cutoff, cells)
+        selection = metric(reserve.projects_at, ctx.snapshot_id, ctx.filters, cutoff, cells, DETAIL_ROWS)
+        picked_cells = at_end[[(i, s) in cells for i, s in zip(at_end["industry"], at_end["stage"], strict=True)]]
+        selected = int(picked_cells["projects"].sum())
 with right:
     scopes = [TOWN, *[i for i in INDUSTRIES if i in ctx.industries]]
     scope = st.selectbox(
@@ -231,8 +237,12 @@ with right:
     )
     picked = _selected_rows(event)
     if picked:
-        selection = metric(funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, picked[0][0], scope)
-_show_selection(ctx, selection)
+        rung = picked[0][0]
+        selection = metric(
+            funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, rung, scope, DETAIL_ROWS
+        )  # fmt: skip
+        selected = int(stages.loc[stages["stage"] == rung, "projects"].sum())
+_show_selection(ctx, selection, selected)
 
 st.plotly_chart(
     chart(

@@ -44,16 +44,26 @@ def funnel(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, c
     return pd.DataFrame(rows, columns=["industry", "stage", "projects", "investment_wan", "conversion"])
 
 
+# The rows are chosen on the columns that sort them and read whole only for those kept (see projects.page).
 _REACHING = """
     SELECT p.*, s.as_of
-    {scope} AND {reached} AND (p.industry = $industry OR $industry = $town)
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
+    WHERE p.rowid IN (
+        SELECT p.rowid {scope} AND {reached} AND (p.industry = $industry OR $industry = $town)
+        ORDER BY p.investment_wan DESC NULLS LAST, p.project_name LIMIT $limit
+    )
     ORDER BY p.investment_wan DESC NULLS LAST, p.project_name
 """
 
 
 def projects_reaching(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, stage: str, industry: str = TOWN
-) -> pd.DataFrame:
-    """The projects behind one funnel bar: those of an industry (or the town) that reached a rung by the cutoff."""
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, stage: str, industry: str = TOWN,
+    limit: int | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """The projects behind one funnel bar: those of an industry (or the town) that reached a rung by the cutoff.
+
+    Largest first; `limit` keeps the first (the bar's `projects` in `funnel` says how many there are in all).
+    """
     sql = _REACHING.format(scope=SCOPE, reached=reached_sql(stage, "$cutoff"))
-    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, industry=industry, town=TOWN)).df()
+    params = filters.params(snapshot_id, cutoff=cutoff, industry=industry, town=TOWN, limit=limit)
+    return con.execute(sql, params).df()

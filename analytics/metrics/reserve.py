@@ -61,20 +61,29 @@ def at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     return _fill_cells(con.execute(sql, filters.params(snapshot_id, cutoff=cutoff)).df(), filters)
 
 
+# The rows are chosen on the columns that sort them and read whole only for those kept (see projects.page).
 _PROJECTS_AT = """
     SELECT p.*, s.as_of, {stage_then} AS stage_then
-    {scope} AND list_contains($cells, p.industry || '/' || {stage_then})
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
+    WHERE p.rowid IN (
+        SELECT p.rowid {scope} AND list_contains($cells, p.industry || '/' || {stage_then})
+        ORDER BY p.investment_wan DESC NULLS LAST, p.project_name LIMIT $limit
+    )
     ORDER BY p.investment_wan DESC NULLS LAST, p.project_name
 """
 
 
 def projects_at(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, cells: set[tuple[str, str]]
-) -> pd.DataFrame:
-    """The projects behind chosen (industry, stage on the cutoff) cells of `at_cutoff`, largest first."""
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date, cells: set[tuple[str, str]],
+    limit: int | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """The projects behind chosen (industry, stage on the cutoff) cells of `at_cutoff`, largest first.
+
+    `limit` keeps the first (the cells' `projects` in `at_cutoff` say how many there are in all).
+    """
     sql = _PROJECTS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
     wanted = [f"{industry}/{stage}" for industry, stage in cells]
-    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, cells=wanted)).df()
+    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, cells=wanted, limit=limit)).df()
 
 
 def _kpi_sql() -> str:
