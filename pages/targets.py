@@ -123,19 +123,20 @@ def _changes(ctx: PageContext) -> None:
             r.snapshot_id: f"#{r.snapshot_id} · {r.as_of:%Y-%m-%d} · {r.file_name}" for r in earlier.itertuples()
         }
         base = st.selectbox(ctx.t("targets.compare_with"), list(describe), format_func=describe.get, key="compare_with")
-        found = metric(change_metrics.since, ctx.snapshot_id, ctx.filters, int(base))
+        # Each list's first TABLE_ROWS projects leave the database; the counts are of whole lists.
+        found = metric(change_metrics.since, ctx.snapshot_id, ctx.filters, int(base), TABLE_ROWS)
         counts = st.columns(len(change_metrics.KINDS))
         for column, kind in zip(counts, change_metrics.KINDS, strict=True):
-            column.metric(ctx.t(f"targets.change.{kind}"), len(found[kind]), border=True)
+            column.metric(ctx.t(f"targets.change.{kind}"), found.counts[kind], border=True)
         for kind in change_metrics.KINDS:
-            if not found[kind].empty:
-                with st.expander(f"{ctx.t(f'targets.change.{kind}')}（{len(found[kind])}）"):
+            if found.counts[kind]:
+                with st.expander(f"{ctx.t(f'targets.change.{kind}')}（{found.counts[kind]}）"):
                     extra = ["stage_before"] if "stage_before" in found[kind] else []
                     if kind == "investment_changed":
                         extra = ["investment_wan_before", "investment_delta"]
-                    if len(found[kind]) > TABLE_ROWS:
-                        st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=len(found[kind])))
-                    project_table(ctx, found[kind].head(TABLE_ROWS), key=f"changes_{kind}", extra_columns=extra)
+                    if found.counts[kind] > TABLE_ROWS:
+                        st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=found.counts[kind]))
+                    project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
     stalled = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)["stalled"]
     st.subheader(ctx.t("targets.stalled", n=stalled))
     if stalled == 0:

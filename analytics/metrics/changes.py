@@ -3,6 +3,8 @@ investment changes over a threshold, vanished."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
@@ -52,20 +54,61 @@ _SINCE = f"""
     )
     SELECT * EXCLUDE (_k) FROM joined
     WHERE is_new OR is_vanished OR is_advanced OR is_regressed OR is_suspended OR is_investment_changed
-    ORDER BY project_key
 """
+# Each list in one pass over the changed projects: its projects in the list's order (new and vanished ones by
+# key, the others in the earlier ledger's order, or largest first), how many it holds, the first `limit` kept.
+_LISTS = """
+    WITH changed AS ({changed}),
+    listed AS (
+        SELECT c.*, k.kind
+        FROM changed AS c JOIN (SELECT unnest($kinds) AS kind) AS k
+          ON (k.kind = 'new' AND c.is_new) OR (k.kind = 'advanced' AND c.is_advanced)
+          OR (k.kind = 'regressed' AND c.is_regressed) OR (k.kind = 'suspended' AND c.is_suspended)
+          OR (k.kind = 'investment_changed' AND c.is_investment_changed) OR (k.kind = 'vanished' AND c.is_vanished)
+    ),
+    ranked AS (
+        SELECT *, count(*) OVER (PARTITION BY kind) AS kind_total,
+               row_number() OVER (PARTITION BY kind ORDER BY {order}) AS kind_rank
+        FROM listed
+    )
+    SELECT * FROM ranked WHERE $limit IS NULL OR kind_rank <= $limit ORDER BY kind, kind_rank
+"""
+_LEDGER_ORDER = "CASE WHEN kind IN ('new', 'vanished') THEN NULL ELSE before_order END NULLS FIRST, project_key"
+_LARGEST_FIRST = "investment_wan DESC NULLS LAST, project_key"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The change lists (one per KINDS) between two snapshots: each list's projects and how many it holds."""
+
+    lists: dict[str, pd.DataFrame]  # kind → its projects (the first `limit` when since() was given one)
+    counts: dict[str, int]  # kind → how many projects the whole list holds
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        return self.lists[kind]
+
+
+_PAIR = [*_COLUMNS, "stage_before", "investment_wan_before"]
+_FIELDS = {
+    "new": _COLUMNS, "advanced": _PAIR, "regressed": _PAIR, "suspended": _PAIR,
+    "investment_changed": [*_PAIR, "investment_delta"], "vanished": _COLUMNS,
+}  # fmt: skip
 
 
 def since(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int
-) -> dict[str, pd.DataFrame]:
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int, limit: int | None = None,
+    largest_first: bool = False,
+) -> Changes:  # fmt: skip
     """Change lists (one per KINDS) from an earlier snapshot to this one, within the filters.
 
-    Matched and compared in DuckDB by compare()'s rules; only changed projects reach Python.
+    Matched and compared in DuckDB by compare()'s rules. New and vanished projects are listed by key, the others
+    in the earlier ledger's order (largest planned investment first with `largest_first`); with `limit` only each
+    list's first projects reach Python, and `counts` still says how many each holds.
     """
     params = filters.params(
-        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN
-    )
+        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN,
+        kinds=list(KINDS), limit=limit,
+    )  # fmt: skip
     repeats = dict(
         con.execute(
             "SELECT snapshot_id, coalesce(repeated_keys, 1) FROM snapshots WHERE snapshot_id IN (?, ?)",
@@ -76,25 +119,20 @@ def since(
     def side(name: str, snapshot: int) -> str:
         return _SIDE.format(side=name, first_of_key=_FIRST_OF_KEY if repeats.get(snapshot, 1) else "")
 
-    sql = _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
-    found = con.execute(sql, params).df()
-    both = found[~found["is_new"] & ~found["is_vanished"]].sort_values("before_order", kind="stable")
-    pair = [*_COLUMNS, "stage_before", "investment_wan_before"]
-    return {
-        "new": found.loc[found["is_new"], _COLUMNS].reset_index(drop=True),
-        "advanced": both.loc[both["is_advanced"], pair].reset_index(drop=True),
-        "regressed": both.loc[both["is_regressed"], pair].reset_index(drop=True),
-        "suspended": both.loc[both["is_suspended"], pair].reset_index(drop=True),
-        "investment_changed": both.loc[both["is_investment_changed"], [*pair, "investment_delta"]].reset_index(
-            drop=True
-        ),
-        "vanished": found.loc[found["is_vanished"], _COLUMNS].reset_index(drop=True),
-    }
+    changed = _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
+    order = _LARGEST_FIRST if largest_first else _LEDGER_ORDER
+    found = con.execute(_LISTS.format(changed=changed, order=order), params).df()
+    lists, totals = {}, {}
+    for kind in KINDS:
+        rows = found[found["kind"] == kind]
+        lists[kind] = rows[_FIELDS[kind]].reset_index(drop=True)
+        totals[kind] = int(rows["kind_total"].iloc[0]) if len(rows) else 0
+    return Changes(lists, totals)
 
 
-def counts(found: dict[str, pd.DataFrame]) -> dict[str, int]:
+def counts(found: Changes) -> dict[str, int]:
     """How many projects each change list holds."""
-    return {kind: len(found[kind]) for kind in KINDS}
+    return dict(found.counts)
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -83,6 +83,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     db.parent.mkdir(parents=True, exist_ok=True)
     release_readers(db)  # an idle shared read-only instance of this process would refuse the read-write open
     con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")  # a long write (a province's import) must not draw on stdout
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     derived.backfill(con)  # rows stored before a derived fact existed
     return con

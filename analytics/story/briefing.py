@@ -145,7 +145,7 @@ def _targets(n: MeetingNumbers, lang: str, facts: dict, progress: pd.DataFrame, 
 def _changes(n: MeetingNumbers, lang: str, facts: dict) -> list[str]:
     if n.previous is None or n.changed is None:
         return []
-    counts = {kind: len(n.changed[kind]) for kind in KINDS}
+    counts = {kind: n.changed.counts[kind] for kind in KINDS}
     facts.update({f"changes.{kind}": value for kind, value in counts.items()})
     return [t("brief.changes", lang, previous=long_date(n.previous["as_of"], lang), **counts)]
 

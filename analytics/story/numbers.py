@@ -35,7 +35,7 @@ class MeetingNumbers:
     review_progress: pd.DataFrame  # targets.progress(year)
     target_progress: pd.DataFrame  # targets.progress(target_year)
     previous: dict | None  # the previous snapshot's info (snapshot_info), if any
-    changed: dict[str, pd.DataFrame] | None  # changes.since(previous)
+    changed: changes.Changes | None  # changes.since(previous): each list's KEY_ROWS largest, and its count
     key_projects: pd.DataFrame  # risks.key_projects: the first KEY_ROWS, flagged first
     key_flags: dict[str, int]  # risks.flag_counts: key projects, overdue, stalled, flagged
 
@@ -71,7 +71,11 @@ def gather(
         review_progress=targets.progress(con, snapshot_id, filters, year),
         target_progress=targets.progress(con, snapshot_id, filters, target_year),
         previous=snapshot_info(con, previous_id) if previous_id is not None else None,
-        changed=changes.since(con, snapshot_id, filters, previous_id) if previous_id is not None else None,
+        changed=(
+            changes.since(con, snapshot_id, filters, previous_id, KEY_ROWS, largest_first=True)
+            if previous_id is not None
+            else None
+        ),
         key_projects=risks.key_projects(con, snapshot_id, filters, limit=KEY_ROWS),
         key_flags=risks.flag_counts(con, snapshot_id, filters),
     )

@@ -214,7 +214,7 @@ def _against_targets(progress: pd.DataFrame, year: int, lang: str, key: str) -> 
 def _changes(n: MeetingNumbers, lang: str) -> Slide | None:
     if n.changed is None or n.previous is None:
         return None
-    counts = {kind: len(n.changed[kind]) for kind in KINDS}
+    counts = {kind: n.changed.counts[kind] for kind in KINDS}
     chart = Chart(
         "bar", tuple(t(f"targets.change.{k}", lang) for k in KINDS),
         (Series(t("deck.changes.projects", lang), tuple(counts.values()), INDUSTRY_COLOURS["new_it"]),),
@@ -229,7 +229,10 @@ def _changes(n: MeetingNumbers, lang: str) -> Slide | None:
     table = Table(
         (t("deck.col.change", lang), t("field.project_name", lang), t("field.stage_before", lang),
          t("field.stage", lang), t("table.investment_yi", lang)),
-        _capped(sorted(listed, key=lambda row: -(row[4] or 0)), 5, lang), name=t("deck.changes.title", lang),
+        # Each list holds its largest projects: the largest of them all are among them.
+        _capped(sorted(listed, key=lambda row: -(row[4] or 0)), 5, lang,
+                total=sum(counts[k] for k in ("new", "advanced", "suspended", "regressed"))),
+        name=t("deck.changes.title", lang),
     )  # fmt: skip
     headline = t("deck.changes.headline", lang, previous=briefing.long_date(n.previous["as_of"], lang), **counts)
     return Slide(key="changes", section="changes", title=t("deck.changes.title", lang), headline=headline,

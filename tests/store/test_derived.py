@@ -78,7 +78,7 @@ def test_repeated_keys_are_counted_and_a_repeated_project_is_compared_on_its_fir
     assert con.execute("SELECT snapshot_id, repeated_keys FROM snapshots ORDER BY 1").fetchall() == [(1, 0), (2, 1)]
     found = changes.since(con, 2, Filters(), 1)
     assert found["advanced"]["project_name"].tolist() == ["Q"]
-    assert sum(len(rows) for rows in found.values()) == 1
+    assert sum(found.counts.values()) == 1
     # Without the repeat, the same comparison takes the path that skips de-duplication, with the same answer.
     con.execute("DELETE FROM projects WHERE snapshot_id = 2 AND project_key = 'Q' AND stage = 'negotiating'")
     derived.count_repeated_keys(con, [2])
