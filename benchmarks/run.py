@@ -94,7 +94,8 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
     from analytics.store.connection import connect
 
     db = folder / f"bench-{projects}.duckdb"
-    if db.exists():
+    if db.exists():  # kept from an earlier run (--keep): brought up to this release's schema, as the app would
+        connect(db).close()
         return db
     con = connect(db)
     con.execute("ATTACH ? AS src (READ_ONLY)", [str(sample)])
@@ -192,26 +193,25 @@ def child_import(path: str) -> dict:
 
 
 def page_metrics(con, snapshot: int, year: int, cutoff: date, target_year: int, earlier: int) -> dict:
-    """Every metric a page asks for, by page, as zero-argument calls."""
+    """Every metric a page asks for, by page, as zero-argument calls with the page's own arguments."""
     from analytics.metrics import changes as change_metrics
     from analytics.metrics import channels, events, funnel, projects, reserve, risks, targets
     from analytics.metrics.filters import EVERYTHING as F
 
-    listing = getattr(projects, "page", None)
-    project_list = (
-        (lambda: listing(con, snapshot, F, projects.ProjectFilter(query="照明"), 0, 50))
-        if listing
-        else (lambda: projects.filter_projects(projects.snapshot_projects(con, snapshot, F), _QUERY).head(50))
-    )
+    rows = 200  # the pages' longest lists (review DETAIL_ROWS, targets TABLE_ROWS)
+    league = channels.referrers(con, snapshot, F).head(50)
+    spellings = tuple(s for firm in league["spellings"] for s in firm)
     return {
         "overview": {
             "reserve.totals_change": lambda: reserve.totals_change(con, snapshot, F),
             "reserve.by_industry_stage": lambda: reserve.by_industry_stage(con, snapshot, F),
             "targets.progress": lambda: targets.progress(con, snapshot, F, target_year),
-            "risks.key_projects": lambda: risks.key_projects(con, snapshot, F),
+            "risks.flag_counts": lambda: risks.flag_counts(con, snapshot, F),
+            "risks.key_projects (3 flagged)": lambda: risks.key_projects(con, snapshot, F, "flagged", 3),
         },
         "review": {
             "events.year_comparison": lambda: events.year_comparison(con, snapshot, F, year),
+            "events.years_with_events": lambda: events.years_with_events(con, snapshot, F),
             "reserve.at_cutoff": lambda: reserve.at_cutoff(con, snapshot, F, cutoff),
             "funnel.funnel": lambda: funnel.funnel(con, snapshot, F, cutoff),
             "events.monthly_cumulative": lambda: events.monthly_cumulative(con, snapshot, F, year),
@@ -219,15 +219,22 @@ def page_metrics(con, snapshot: int, year: int, cutoff: date, target_year: int, 
             "reserve.money_in_place": lambda: reserve.money_in_place(con, snapshot, F, cutoff),
             "channels.by_channel": lambda: channels.by_channel(con, snapshot, F, year),
             "channels.referrers": lambda: channels.referrers(con, snapshot, F),
+            "channels.referred_projects (200)": lambda: channels.referred_projects(con, snapshot, F, spellings, rows),
             "channels.fund_by_industry": lambda: channels.fund_by_industry(con, snapshot, F),
+            "risks.key_projects (200)": lambda: risks.key_projects(con, snapshot, F, None, rows),
         },
         "targets": {
             "targets.cumulative_against_target": lambda: targets.cumulative_against_target(
                 con, snapshot, F, target_year
             ),
-            "changes.since": lambda: change_metrics.since(con, snapshot, F, earlier),
+            "changes.since (200 per list)": lambda: change_metrics.since(con, snapshot, F, earlier, rows),
+            "risks.key_projects (200 stalled)": lambda: risks.key_projects(con, snapshot, F, "stalled", rows),
         },
-        "projects": {"search + first page of the list": project_list},
+        "projects": {
+            "projects.page (search, first 100)": lambda: projects.page(
+                con, snapshot, F, projects.ProjectFilter(query="照明"), 0, 100
+            )
+        },
     }
 
 
@@ -290,7 +297,7 @@ def pandas_twins(con, snapshot: int, year: int, cutoff: date, earlier: int, hist
         "reserve.totals_change": lambda: (by_industry().sum(), by_industry().sum()),
         "reserve.by_industry_stage": lambda: now.groupby(["industry", "stage"])["investment_wan"].agg(["size", "sum"]),
         "targets.progress": lambda: flows(year + 1),
-        "risks.key_projects": key_projects if history else None,
+        "risks.key_projects (200)": key_projects if history else None,
         "events.year_comparison": lambda: (flows(year), flows(year - 1)),
         "reserve.at_cutoff": at_cutoff,
         "funnel.funnel": funnel,
@@ -313,8 +320,8 @@ def pandas_twins(con, snapshot: int, year: int, cutoff: date, earlier: int, hist
             .sum()
         ),
         "targets.cumulative_against_target": lambda: np.cumsum(flows(target_year_of(year)).values[:, :1]),
-        "changes.since": lambda: changes.compare(before, now),
-        "search + first page of the list": lambda: projects.filter_projects(now, _QUERY).head(50),
+        "changes.since (200 per list)": lambda: changes.compare(before, now),
+        "projects.page (search, first 100)": lambda: projects.filter_projects(now, _QUERY).head(100),
     }
 
 

@@ -14,15 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
 
 from analytics import access
 from analytics.domain import INDUSTRIES
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
-from analytics.metrics import projects as project_metrics
 from analytics.metrics.filters import Filters
-from analytics.metrics.history import stage_history
 from analytics.store import audit
 from analytics.store.connection import Database, DatabaseBusy, DatabaseUnavailable, database_path
 from analytics.store.seed import ensure_seeded
@@ -120,18 +117,6 @@ def chart(build: Callable[..., T], *args: object, **kwargs: object) -> T:
     the one already built. Shared by every session: never change the figure it returns.
     """
     return _chart(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
-
-
-def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:
-    """A snapshot's projects for the chosen industries (cached)."""
-    return metric(project_metrics.snapshot_projects, snapshot_id, Filters(industries))
-
-
-@st.cache_data(show_spinner=False)
-def snapshot_history(snapshot_id: int) -> pd.DataFrame:
-    """Every project's stage in the snapshots up to this one (for stalled projects and life cycles)."""
-    with connection().reading() as con:
-        return stage_history(con, snapshot_id)
 
 
 def language() -> str:

@@ -187,22 +187,19 @@ def one_project(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filte
     return rows
 
 
-def options(projects: pd.DataFrame, column: str) -> list[str]:
-    """The distinct values of a column, most frequent first (for filter widgets)."""
-    return projects[column].dropna().value_counts().index.tolist()
-
-
-_FIND = f"SELECT p.project_key, p.project_name, p.investor, p.industry, p.is_key {SCOPE}"
+_FIND = f"SELECT p.project_key, p.project_name, p.investor, p.industry, p.is_key {SCOPE}{{where}} ORDER BY p.rowid"
 
 
 def find(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, text: str) -> pd.DataFrame:
     """The projects a person means by `text`: its exact key or name, else every name or investor containing it.
 
     An exact match wins over partial ones, so a project whose name is part of another's is still reachable.
+    The partial match is the project list's search (every word, either script).
     """
-    rows = con.execute(_FIND, filters.params(snapshot_id)).df()
     wanted = text.strip()
-    exact = rows[(rows["project_key"] == wanted) | (rows["project_name"] == wanted)]
-    if not exact.empty or not wanted:
-        return exact.reset_index(drop=True)
-    return rows[search(rows, wanted)].reset_index(drop=True)
+    exact = " AND (p.project_key = $wanted OR p.project_name = $wanted)"
+    rows = con.execute(_FIND.format(where=exact), filters.params(snapshot_id, wanted=wanted)).df()
+    if not rows.empty or not wanted:
+        return rows
+    where, params = _where(ProjectFilter(query=wanted))
+    return con.execute(_FIND.format(where=where), filters.params(snapshot_id, **params)).df()
