@@ -52,21 +52,32 @@ def display_frame(ctx: PageContext, projects: pd.DataFrame, extra_columns: list[
 
 
 def styled(ctx: PageContext, frame: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """A display frame as shown: 亿元 with two decimals, empty amounts "—", the status coloured (red, amber, green).
-
-    A Styler keeps the numbers sortable while their text is formatted.
-    """
+    """A display frame with a status column as shown: the status coloured (red, amber, green), 亿元 with two
+    decimals, empty amounts "—". A Styler keeps the numbers sortable while their text is formatted."""
     out = frame.style
     money = ctx.t("table.investment_yi")
     if money in frame.columns:
         out = out.format("{:,.2f}", subset=[money], na_rep=EMPTY)
     column = ctx.t("field.status")
-    if column in frame.columns:
-        colour = {ctx.t(f"risk.status.{s}"): c for s, c in STATUS_COLOURS.items()}
-        out = out.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=[column])
-    return out
+    colour = {ctx.t(f"risk.status.{s}"): c for s, c in STATUS_COLOURS.items()}
+    return out.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=[column])
+
+
+def show(ctx: PageContext, frame: pd.DataFrame, key: str, height: int | None = None) -> None:
+    """A display frame as a sortable table. Only a status column needs a Styler (its colours); formatting every
+    cell through one costs more than the rest of a page, so other lists format 亿元 in the table itself."""
+    size = {"height": height} if height else {}
+    if ctx.t("field.status") in frame.columns:
+        st.dataframe(styled(ctx, frame), hide_index=True, width="stretch", key=key, **size)
+        return
+    money = {ctx.t(c): st.column_config.NumberColumn(format="%.2f") for c in MONEY if ctx.t(c) in frame.columns}
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=money, **size)
+
+
+MONEY = ("table.investment_yi",)
+"""Columns in 亿元 (message keys of their headers)."""
 
 
 def project_table(ctx: PageContext, projects: pd.DataFrame, key: str, extra_columns: list[str] | None = None) -> None:
     """Show projects as a sortable table."""
-    st.dataframe(styled(ctx, display_frame(ctx, projects, extra_columns)), hide_index=True, width="stretch", key=key)
+    show(ctx, display_frame(ctx, projects, extra_columns), key)

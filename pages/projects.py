@@ -19,7 +19,7 @@ from analytics.theme import day, wan, yi
 from analytics.vocabulary import CHANNELS, PROJECT_TYPES
 from pages.comments import comment_section
 from pages.context import PageContext, connection, metric, page_context, plain, snapshot_caption
-from pages.project_table import display_frame, styled
+from pages.project_table import display_frame, show
 
 DETAIL_FIELDS = [
     "project_name", "investor", "industry", "investment_wan", "invested_wan", "stage", "project_type",
@@ -147,7 +147,7 @@ if pages > 1:
     st.number_input(ctx.t("projects.page", pages=pages), min_value=1, max_value=pages, step=1, key="project_page")
 chosen = found.rows
 shown = display_frame(ctx, chosen, LIST_EXTRAS)
-st.dataframe(styled(ctx, shown), hide_index=True, width="stretch", height=420, key="project_list")
+show(ctx, shown, key="project_list", height=420)
 
 
 def _export(ctx: PageContext, spec: ProjectFilter) -> bytes:

@@ -14,7 +14,7 @@ from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
 from pages.context import PageContext, chart, metric, page_context, plain, snapshot_caption
-from pages.project_table import display_frame, project_table, styled
+from pages.project_table import display_frame, project_table, show
 
 LEAGUE_ROWS = 50
 """Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
@@ -144,7 +144,7 @@ def _channels(ctx: PageContext, year: int) -> None:
             detail[ctx.t("field.is_key")] = [
                 ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
             ]
-            st.dataframe(styled(ctx, detail), hide_index=True, width="stretch", key="referred_detail")
+            show(ctx, detail, key="referred_detail")
 
     st.subheader(ctx.t("channels.fund"))
     by_industry = metric(channels.fund_by_industry, ctx.snapshot_id, ctx.filters)
