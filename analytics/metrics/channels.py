@@ -79,12 +79,20 @@ _SPELLINGS = f"""
     GROUP BY 1
     ORDER BY first_met
 """
+# The same spellings with only what folding them into firms needs.
+_NAMES = f"""
+    SELECT {_TRIMMED} AS spelling, count(*) AS projects, min(p.rowid) AS first_met
+    {SCOPE} AND {_TRIMMED} <> ''
+    GROUP BY 1
+    ORDER BY first_met
+"""
 
 
-def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
-    """Each spelling of a referring firm, in the order first met, with its figures, its firm's key and shown name."""
-    params = filters.params(snapshot_id, blank=WHITESPACE, names=NAMES_SHOWN)
-    found = con.execute(_SPELLINGS, params).df()
+def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> pd.DataFrame:
+    """Each spelling of a referring firm, in the order first met, with its firm's key and shown name (and, with
+    `figures`, its projects' money, 累计落地 and largest projects)."""
+    params = filters.params(snapshot_id, blank=WHITESPACE, **({"names": NAMES_SHOWN} if figures else {}))
+    found = con.execute(_SPELLINGS if figures else _NAMES, params).df()
     found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
     firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
     for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
@@ -93,12 +101,27 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
     return found.assign(referrer=found["referrer_key"].map(shown))
 
 
-_REFERRED = f"""
-    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling,
-           list_position($spellings, {_TRIMMED}) AS _place
-    {SCOPE} AND {_TRIMMED} <> '' AND ($every OR list_contains($spellings, {_TRIMMED}))
-    ORDER BY {{order}}
+_ALL_REFERRED = f"""
+    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
+    {SCOPE} AND {_TRIMMED} <> ''
+    ORDER BY p.rowid
     LIMIT $limit
+"""
+# Chosen firm by firm (each spelling's place is its firm's place in the league), largest first, on the columns
+# that sort them; only the rows kept are read whole.
+_REFERRED = f"""
+    WITH wanted AS (SELECT unnest($spellings) AS spelling, unnest($places) AS place),
+    chosen AS (
+        SELECT p.rowid AS r
+        FROM projects AS p JOIN wanted AS w ON w.spelling = {_TRIMMED}
+        WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
+        ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
+        LIMIT $limit
+    )
+    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, w.spelling
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.spelling = {_TRIMMED}
+    WHERE p.rowid IN (SELECT r FROM chosen)
+    ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
 """
 
 
@@ -113,20 +136,20 @@ def referred_projects(
     `spellings` (as `referrers` lists them, firm by firm) keeps only those firms' projects, firm by firm in that
     order and largest first within each; `limit` keeps the first rows. Without `spellings`: ledger order.
     """
-    names = _spellings(con, snapshot_id, filters).set_index("spelling")
-    wanted = list(spellings or ())
-    # A firm's place is its first spelling's place in the list: all its spellings sort together.
-    firm_place = {}
-    for place, spelling in enumerate(wanted, start=1):
-        firm_place.setdefault(names["referrer_key"].get(spelling, spelling), place)
-    places = [firm_place[names["referrer_key"].get(s, s)] for s in wanted]
-    order = "p.rowid" if spellings is None else (
-        "list_extract($places, _place), p.investment_wan DESC NULLS LAST, p.rowid"
-    )  # fmt: skip
-    params = filters.params(snapshot_id, blank=WHITESPACE, spellings=wanted, every=spellings is None, limit=limit)
-    if spellings is not None:
-        params["places"] = places
-    projects = con.execute(_REFERRED.format(order=order), params).df().drop(columns="_place")
+    names = _spellings(con, snapshot_id, filters, figures=False).set_index("spelling")
+    if spellings is None:
+        params = filters.params(snapshot_id, blank=WHITESPACE, limit=limit)
+        projects = con.execute(_ALL_REFERRED, params).df()
+    else:
+        # A firm's place is its first spelling's place in the list: all its spellings sort together.
+        firm_place: dict[str, int] = {}
+        for place, spelling in enumerate(spellings, start=1):
+            firm_place.setdefault(names["referrer_key"].get(spelling, spelling), place)
+        places = [firm_place[names["referrer_key"].get(s, s)] for s in spellings]
+        params = filters.params(
+            snapshot_id, blank=WHITESPACE, spellings=list(spellings), places=places, limit=limit
+        )  # fmt: skip
+        projects = con.execute(_REFERRED, params).df()
     projects = projects.assign(introduced_by=projects.pop("spelling"))
     return projects.assign(
         referrer_key=projects["introduced_by"].map(names["referrer_key"]),
@@ -142,7 +165,7 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     first), spellings (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into
     firms here.
     """
-    found = _spellings(con, snapshot_id, filters)
+    found = _spellings(con, snapshot_id, filters, figures=True)
     firms: dict[tuple[str, str], list] = {}  # (key, shown name) → projects, 万元, 累计落地, largest, spellings
     for key, referrer, spelling, projects, money, landed, largest in zip(
         found["referrer_key"], found["referrer"], found["spelling"], found["projects"], found["investment_wan"],

@@ -88,19 +88,22 @@ def _overdue_since_sql() -> str:
 # stored with each row when its snapshot is written (projects.stage_since, analytics/store/derived.py), so no
 # history is walked here: a page reads one snapshot's key projects, and only the rows it shows leave DuckDB.
 _FLAGGED = f"""
-    WITH keys AS (
-        SELECT p.*, s.as_of, {_overdue_since_sql()} AS overdue_since,
-               date_diff('day', p.stage_since, s.as_of)::DOUBLE AS stalled_days, p.rowid AS ledger_order
+    SELECT *, coalesce(stalled_days >= $stalled, false) AS stalled, overdue_since IS NOT NULL AS overdue
+    FROM (
+        SELECT p.rowid AS r, p.investment_wan, {_overdue_since_sql()} AS overdue_since,
+               date_diff('day', p.stage_since, s.as_of)::DOUBLE AS stalled_days
         {SCOPE} AND p.is_key
     )
-    SELECT *, coalesce(stalled_days >= $stalled, false) AS stalled, overdue_since IS NOT NULL AS overdue
-    FROM keys
 """
+# The page of key projects is chosen on the flags and amounts that sort it; only its rows are read whole.
+_ORDER = "(f.stalled OR f.overdue) DESC, f.investment_wan DESC NULLS LAST, f.r"
 _KEY_PROJECTS = f"""
-    SELECT * EXCLUDE (ledger_order) FROM ({_FLAGGED})
-    WHERE {{only}}
-    ORDER BY (stalled OR overdue) DESC, investment_wan DESC NULLS LAST, ledger_order
-    LIMIT $limit OFFSET $offset
+    WITH f AS ({_FLAGGED}),
+    chosen AS (SELECT * FROM f WHERE {{only}} ORDER BY {_ORDER} LIMIT $limit OFFSET $offset)
+    SELECT p.*, s.as_of, f.overdue_since, f.stalled_days, f.stalled, f.overdue
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN chosen AS f ON f.r = p.rowid
+    WHERE p.rowid IN (SELECT r FROM chosen)
+    ORDER BY {_ORDER}
 """
 ONLY = {None: "true", "flagged": "(stalled OR overdue)", "stalled": "stalled", "overdue": "overdue"}
 """Which key projects a list holds: all, the flagged (overdue or stalled), the stalled, the overdue."""
