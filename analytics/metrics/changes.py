@@ -24,20 +24,21 @@ def _rank(stage: str) -> str:
 
 
 # A ledger listing a project twice is compared on its first row. Most snapshots repeat no key (the store counts
-# them on write, snapshots.repeated_keys), and then the costly de-duplication is left out.
-_SIDE = f"""
-    SELECT {", ".join("p." + c for c in _COLUMNS)}, p.rowid AS ledger_order
+# them on write, snapshots.repeated_keys), and then the costly de-duplication is left out. Only the columns the
+# comparison needs go through the join; the listed projects' other fields are read at the end, by row.
+_SIDE = """
+    SELECT p.project_key, p.stage, p.investment_wan, p.rowid AS r
     FROM projects AS p
-    WHERE p.snapshot_id = ${{side}} AND list_contains($industries, p.industry)
-    {{first_of_key}}
+    WHERE p.snapshot_id = ${side} AND list_contains($industries, p.industry)
+    {first_of_key}
 """
 _FIRST_OF_KEY = "QUALIFY row_number() OVER (PARTITION BY p.project_key ORDER BY p.rowid) = 1"
 # Only the projects that changed leave the database, each with the lists it belongs to (as compare() decides).
 _SINCE = f"""
     WITH b AS ({{earlier}}), a AS ({{later}}),
     joined AS (
-        SELECT coalesce(a.project_key, b.project_key) AS project_key,
-               {", ".join(f"coalesce(a.{c}, b.{c}) AS {c}" if c != "project_key" else "NULL AS _k" for c in _COLUMNS)},
+        SELECT coalesce(a.project_key, b.project_key) AS project_key, coalesce(a.r, b.r) AS r,
+               coalesce(a.investment_wan, b.investment_wan) AS investment_wan,
                b.stage AS stage_before, b.investment_wan AS investment_wan_before,
                a.investment_wan - b.investment_wan AS investment_delta,
                b.project_key IS NULL AS is_new, a.project_key IS NULL AS is_vanished,
@@ -49,16 +50,17 @@ _SINCE = f"""
                    OR coalesce(abs(a.investment_wan - b.investment_wan)
                                >= greatest(abs(b.investment_wan) * $share, $wan), false)
                ) AS is_investment_changed,
-               b.ledger_order AS before_order
+               b.r AS before_order
         FROM a FULL JOIN b ON a.project_key = b.project_key
     )
-    SELECT * EXCLUDE (_k) FROM joined
+    SELECT * FROM joined
     WHERE is_new OR is_vanished OR is_advanced OR is_regressed OR is_suspended OR is_investment_changed
 """
 # Each list in one pass over the changed projects: its projects in the list's order (new and vanished ones by
-# key, the others in the earlier ledger's order, or largest first), how many it holds, the first `limit` kept.
-_LISTS = """
-    WITH changed AS ({changed}),
+# key, the others in the earlier ledger's order, or largest first), how many it holds, the first `limit` kept;
+# then the kept projects' fields, from the later snapshot's row (the earlier one's for a vanished project).
+_LISTS = f"""
+    WITH changed AS ({{changed}}),
     listed AS (
         SELECT c.*, k.kind
         FROM changed AS c JOIN (SELECT unnest($kinds) AS kind) AS k
@@ -68,10 +70,14 @@ _LISTS = """
     ),
     ranked AS (
         SELECT *, count(*) OVER (PARTITION BY kind) AS kind_total,
-               row_number() OVER (PARTITION BY kind ORDER BY {order}) AS kind_rank
+               row_number() OVER (PARTITION BY kind ORDER BY {{order}}) AS kind_rank
         FROM listed
-    )
-    SELECT * FROM ranked WHERE $limit IS NULL OR kind_rank <= $limit ORDER BY kind, kind_rank
+    ),
+    kept AS (SELECT * FROM ranked WHERE $limit IS NULL OR kind_rank <= $limit)
+    SELECT {", ".join("p." + c for c in _COLUMNS)}, k.* EXCLUDE (project_key, investment_wan, r)
+    FROM kept AS k JOIN projects AS p ON p.rowid = k.r
+    WHERE p.rowid IN (SELECT r FROM kept)
+    ORDER BY k.kind, k.kind_rank
 """
 _LEDGER_ORDER = "CASE WHEN kind IN ('new', 'vanished') THEN NULL ELSE before_order END NULLS FIRST, project_key"
 _LARGEST_FIRST = "investment_wan DESC NULLS LAST, project_key"
