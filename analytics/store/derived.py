@@ -24,6 +24,8 @@ from datetime import date
 
 import duckdb
 
+# One day from the day before it. A project's previous answer is its speaking row on the latest earlier day it
+# appears on: nearly always the previous day, so only the projects missing from that day look further back.
 _STEP = """
     UPDATE projects AS p SET stage_since = n.since
     FROM (
@@ -33,14 +35,24 @@ _STEP = """
             WHERE s.as_of = $day
             GROUP BY h.project_key
         ),
-        before AS (
-            SELECT h.project_key,
-                   arg_max(h.stage, (s.as_of, h.snapshot_id)) AS stage,
+        previous_day AS (
+            SELECT h.project_key, arg_max(h.stage, h.snapshot_id) AS stage,
+                   arg_max(h.stage_since, h.snapshot_id) AS since
+            FROM projects AS h
+            WHERE h.snapshot_id IN (
+                SELECT snapshot_id FROM snapshots WHERE as_of = (SELECT max(as_of) FROM snapshots WHERE as_of < $day)
+            )
+            GROUP BY h.project_key
+        ),
+        missing AS (SELECT project_key FROM today ANTI JOIN previous_day USING (project_key)),
+        further_back AS (
+            SELECT h.project_key, arg_max(h.stage, (s.as_of, h.snapshot_id)) AS stage,
                    arg_max(h.stage_since, (s.as_of, h.snapshot_id)) AS since
             FROM projects AS h JOIN snapshots AS s USING (snapshot_id)
-            WHERE s.as_of < $day AND h.project_key IN (SELECT project_key FROM today)
+            WHERE s.as_of < $day AND h.project_key IN (SELECT project_key FROM missing)
             GROUP BY h.project_key
-        )
+        ),
+        before AS (SELECT * FROM previous_day UNION ALL SELECT * FROM further_back)
         SELECT t.project_key, CASE WHEN b.stage = t.stage THEN b.since ELSE $day END AS since
         FROM today AS t LEFT JOIN before AS b USING (project_key)
     ) AS n
