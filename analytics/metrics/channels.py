@@ -142,10 +142,11 @@ def referred_projects(
         projects = con.execute(_ALL_REFERRED, params).df()
     else:
         # A firm's place is its first spelling's place in the list: all its spellings sort together.
+        key_of = dict(zip(names.index, names["referrer_key"], strict=True))
         firm_place: dict[str, int] = {}
         for place, spelling in enumerate(spellings, start=1):
-            firm_place.setdefault(names["referrer_key"].get(spelling, spelling), place)
-        places = [firm_place[names["referrer_key"].get(s, s)] for s in spellings]
+            firm_place.setdefault(key_of.get(spelling, spelling), place)
+        places = [firm_place[key_of.get(s, s)] for s in spellings]
         params = filters.params(
             snapshot_id, blank=WHITESPACE, spellings=list(spellings), places=places, limit=limit
         )  # fmt: skip
