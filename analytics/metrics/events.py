@@ -6,14 +6,27 @@ Every function is `(connection, snapshot_id, filters, year, …) -> DataFrame`, 
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from analytics.domain import EVENT_DATE, EVENTS
+from analytics.metrics import sums
 from analytics.metrics.filters import SCOPE, Filters
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
+    import pandas as pd
+
+
+class Flow(NamedTuple):
+    """Events of one kind dated in the year, for one industry (or in total): count and planned investment (万元)."""
+
+    industry: str
+    event: str
+    count: int
+    investment_wan: float
 
 
 def events_sql(columns: str = "p.industry, p.investment_wan") -> str:
@@ -32,19 +45,44 @@ _FLOWS = """
 """
 
 
+def flow_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> list[Flow]:
+    """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
+    found = con.execute(_FLOWS.format(events=events_sql()), filters.params(snapshot_id, year=year)).fetchall()
+    got = {(industry, event): (count, investment) for industry, event, count, investment in found}
+    rows = []
+    for industry in filters.industries:
+        for event in EVENTS:
+            count, investment = got.get((industry, event), (0, 0.0))
+            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
+            rows.append(Flow(industry, event, int(count), investment))
+    return rows
+
+
 def flows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
     """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
-    found = con.execute(_FLOWS.format(events=events_sql()), filters.params(snapshot_id, year=year)).df()
-    grid = pd.MultiIndex.from_product([filters.industries, EVENTS], names=["industry", "event"]).to_frame(index=False)
-    out = grid.merge(found, on=["industry", "event"], how="left")
-    out["count"] = out["count"].fillna(0).astype(int)
-    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
-    return out
+    import pandas as pd
+
+    frame = pd.DataFrame(flow_rows(con, snapshot_id, filters, year), columns=list(Flow._fields))
+    return frame.astype({"count": "int64", "investment_wan": "float64"})
+
+
+def totals_by_event(rows: list[tuple[str, str, int, float]]) -> list[tuple[str, int, float]]:
+    """(event, count, investment 万元) summed over the industries of flow rows, events in their first order."""
+    events = [row[1] for row in rows]
+    investment = sums.group_totals(events, [row[3] for row in rows], sort=False)
+    counts = dict.fromkeys(investment, 0)
+    for _, event, count, _ in rows:
+        counts[event] += int(count)
+    return [(event, counts[event], investment[event]) for event in investment]
 
 
 def flow_totals(flow: pd.DataFrame) -> pd.DataFrame:
     """Totals over the industries of a flows() frame, one row per event."""
-    return flow.groupby("event", sort=False)[["count", "investment_wan"]].sum().reset_index()
+    import pandas as pd
+
+    rows = flow[["industry", "event", "count", "investment_wan"]].itertuples(index=False, name=None)
+    frame = pd.DataFrame(totals_by_event(list(rows)), columns=["event", "count", "investment_wan"])
+    return frame.astype({"count": "int64", "investment_wan": "float64"})
 
 
 _YEARS = "SELECT DISTINCT year(event_date) AS year FROM ({events}) AS e ORDER BY year"
@@ -58,6 +96,8 @@ def years_with_events(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters:
 
 def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
     """Per event: the year's and the year before's count and investment, with deltas (NaN without last-year data)."""
+    import numpy as np
+
     now = flow_totals(flows(con, snapshot_id, filters, year)).set_index("event")
     before = flow_totals(flows(con, snapshot_id, filters, year - 1)).set_index("event")
     out = now.join(before, suffixes=("", "_prev"))
@@ -80,6 +120,8 @@ def monthly_cumulative(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int, event: str = "signed"
 ) -> pd.DataFrame:
     """By chosen industry and month: events in the month and cumulative since January (count and 万元)."""
+    import pandas as pd
+
     params = filters.params(snapshot_id, year=year, event=event)
     found = con.execute(_MONTHLY.format(events=events_sql()), params).df()
     grid = pd.MultiIndex.from_product([filters.industries, range(1, 13)], names=["industry", "month"])
