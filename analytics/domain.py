@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 LADDER = ("negotiating", "signed", "landed", "construction", "production")
 """The rungs, in order."""
@@ -72,10 +73,13 @@ def yi(wan: float) -> float:
 
 
 # --- pandas ------------------------------------------------------------------------------------------
+# pandas is imported inside these functions: the command line's reports use the rules above without it.
 
 
 def _date_rank(projects: pd.DataFrame, cutoff: pd.Timestamp | pd.Series | None) -> pd.Series:
     """The highest rung whose event date is on or before the cutoff (-1 when none; any date when no cutoff)."""
+    import pandas as pd
+
     best = pd.Series(-1, index=projects.index, dtype="int64")
     for stage, column in EVENT_DATE.items():
         dated = pd.to_datetime(projects[column])
@@ -86,6 +90,9 @@ def _date_rank(projects: pd.DataFrame, cutoff: pd.Timestamp | pd.Series | None) 
 
 def stage_at(projects: pd.DataFrame, cutoff: date) -> pd.Series:
     """Each project's stage on a cutoff date (see the module docstring). Needs `as_of` and the date columns."""
+    import numpy as np
+    import pandas as pd
+
     at = pd.Timestamp(cutoff)
     from_dates = _date_rank(projects, at)
     dated = _date_rank(projects, None) >= 0
@@ -100,6 +107,9 @@ def furthest_rung(projects: pd.DataFrame, cutoff: date | None = None) -> pd.Seri
 
     Without a cutoff: as the snapshot stands (stored stage and every date it holds).
     """
+    import numpy as np
+    import pandas as pd
+
     stage = projects["stage"] if cutoff is None else stage_at(projects, cutoff)
     by_stage = stage.map(RANK).fillna(0).astype("int64")
     by_dates = _date_rank(projects, None if cutoff is None else pd.Timestamp(cutoff))

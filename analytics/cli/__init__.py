@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 
 from analytics.cli.parser import parser
 
@@ -47,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the contract is one sentence on stderr, never a traceback
         print(_sentence(exc, args), file=sys.stderr)
         if os.environ.get("RESERVES_DEBUG"):
+            import traceback  # only here: every command pays for what it imports at the top
+
             traceback.print_exc()
     return 2
 

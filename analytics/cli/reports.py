@@ -1,7 +1,8 @@
 """Commands that report on a snapshot: summary, review, channels, targets, changes, projects (JSON contracts).
 
 Each command builds its payload on one read-only connection, then prints it as JSON (`--json`, the contract)
-or as a few lines for a person.
+or as a few lines for a person. summary, review, targets and projects run without pandas (issue 17: an answer
+within half a second); keep what they import free of it (tests/test_cli_imports.py checks).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import duckdb
 
 from analytics.cli.common import CommandError, emit, open_existing, pick_snapshot, snapshot_and_as_of
 from analytics.domain import TOWN, yi
-from analytics.metrics import changes as change_metrics
 from analytics.metrics import contracts, events
 from analytics.metrics import targets as target_metrics
 from analytics.store.targets import target_years
@@ -92,6 +92,8 @@ def targets(args: argparse.Namespace) -> int:
 
 
 def changes(args: argparse.Namespace) -> int:
+    from analytics.metrics import changes as change_metrics
+
     def build(con: duckdb.DuckDBPyConnection) -> dict:
         return contracts.changes_json(con, pick_snapshot(con, args.from_id), pick_snapshot(con, args.to_id))
 

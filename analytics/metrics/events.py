@@ -6,14 +6,27 @@ Every function is `(connection, snapshot_id, filters, year, …) -> DataFrame`, 
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from analytics.domain import EVENT_DATE, EVENTS
+from analytics.metrics import sums
 from analytics.metrics.filters import SCOPE, Filters
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
+    import pandas as pd
+
+
+class Flow(NamedTuple):
+    """Events of one kind dated in the year, for one industry (or in total): count and planned investment (万元)."""
+
+    industry: str
+    event: str
+    count: int
+    investment_wan: float
 
 
 def _event_columns(years: tuple[str, ...]) -> str:
@@ -31,25 +44,59 @@ _FLOWS = f"SELECT p.industry, {_event_columns(('$year',))} {SCOPE} GROUP BY p.in
 _TWO_YEARS = f"SELECT p.industry, {_event_columns(('$year', '$year - 1'))} {SCOPE} GROUP BY p.industry"
 
 
-def _long(wide: pd.DataFrame, filters: Filters, i: int) -> pd.DataFrame:
-    """Year i of a wide per-industry frame as flows() rows: every chosen industry × event, zeros included."""
-    wide = wide.set_index("industry").reindex(list(filters.industries)).fillna(0)
-    rows = [
-        (industry, event, int(wide.at[industry, f"n_{event}_{i}"]), float(wide.at[industry, f"wan_{event}_{i}"]))
-        for industry in filters.industries
-        for event in EVENTS
-    ]
-    return pd.DataFrame(rows, columns=["industry", "event", "count", "investment_wan"])
+def _wide(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, dict[str, object]]:
+    """industry → its row of a per-industry query, by column name."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def _flow_rows(wide: dict[str, dict[str, object]], filters: Filters, i: int) -> list[Flow]:
+    """Year i of a per-industry query as flow rows: every chosen industry × event, zeros included."""
+    rows = []
+    for industry in filters.industries:
+        found = wide.get(industry, {})
+        for event in EVENTS:
+            count, investment = found.get(f"n_{event}_{i}", 0), found.get(f"wan_{event}_{i}", 0.0)
+            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
+            rows.append(Flow(industry, event, int(count), investment))
+    return rows
+
+
+def flow_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> list[Flow]:
+    """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
+    return _flow_rows(_wide(con, _FLOWS, filters.params(snapshot_id, year=year)), filters, 0)
+
+
+def _frame(rows: list[Flow]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(Flow._fields))
+    return frame.astype({"count": "int64", "investment_wan": "float64"})
 
 
 def flows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
     """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
-    return _long(con.execute(_FLOWS, filters.params(snapshot_id, year=year)).df(), filters, 0)
+    return _frame(flow_rows(con, snapshot_id, filters, year))
+
+
+def totals_by_event(rows: list[tuple[str, str, int, float]]) -> list[tuple[str, int, float]]:
+    """(event, count, investment 万元) summed over the industries of flow rows, events in their first order."""
+    events = [row[1] for row in rows]
+    investment = sums.group_totals(events, [row[3] for row in rows], sort=False)
+    counts = dict.fromkeys(investment, 0)
+    for _, event, count, _ in rows:
+        counts[event] += int(count)
+    return [(event, counts[event], investment[event]) for event in investment]
 
 
 def flow_totals(flow: pd.DataFrame) -> pd.DataFrame:
     """Totals over the industries of a flows() frame, one row per event."""
-    return flow.groupby("event", sort=False)[["count", "investment_wan"]].sum().reset_index()
+    import pandas as pd
+
+    rows = flow[["industry", "event", "count", "investment_wan"]].itertuples(index=False, name=None)
+    frame = pd.DataFrame(totals_by_event(list(rows)), columns=["event", "count", "investment_wan"])
+    return frame.astype({"count": "int64", "investment_wan": "float64"})
 
 
 _DATED = ", ".join(f"year(p.{column})" for column in EVENT_DATE.values())
@@ -67,9 +114,11 @@ def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: F
 
     "Without last-year data": the ledger dates no event at all in the year before.
     """
-    wide = con.execute(_TWO_YEARS, filters.params(snapshot_id, year=year)).df()
-    now = flow_totals(_long(wide, filters, 0)).set_index("event")
-    before = flow_totals(_long(wide, filters, 1)).set_index("event")
+    import numpy as np
+
+    wide = _wide(con, _TWO_YEARS, filters.params(snapshot_id, year=year))
+    now = flow_totals(_frame(_flow_rows(wide, filters, 0))).set_index("event")
+    before = flow_totals(_frame(_flow_rows(wide, filters, 1))).set_index("event")
     out = now.join(before, suffixes=("", "_prev"))
     if out["count_prev"].sum() == 0:
         out[["count_prev", "investment_wan_prev"]] = np.nan
@@ -90,6 +139,8 @@ def monthly_cumulative(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int, event: str = "signed"
 ) -> pd.DataFrame:
     """By chosen industry and month: events in the month and cumulative since January (count and 万元)."""
+    import pandas as pd
+
     sql = _MONTHLY.format(column=EVENT_DATE[event], scope=SCOPE)  # EVENT_DATE: the domain's own column names
     found = con.execute(sql, filters.params(snapshot_id, year=year)).df()
     grid = pd.MultiIndex.from_product([filters.industries, range(1, 13)], names=["industry", "month"])

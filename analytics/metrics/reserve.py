@@ -6,32 +6,51 @@ What "reached" and "stage on a cutoff" mean is decided in analytics/domain.py.
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, reached_sql, stage_at_sql
 from analytics.metrics.filters import SCOPE, Filters
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
+    import pandas as pd
 
 REACHED_COLUMNS = [f"reached_{stage}" for stage in EVENTS]
 KPI_COLUMNS = ["projects", "investment_wan", "key_projects", *REACHED_COLUMNS]
 
 # Leaders count projects by size: 亿元级 and above. Bounds in 万元, lower bound inclusive.
-SIZE_BANDS = [("ge_10yi", 100_000, np.inf), ("5_10yi", 50_000, 100_000), ("1_5yi", 10_000, 50_000), ("lt_1yi", 0, 10_000)]  # fmt: skip
+SIZE_BANDS = [("ge_10yi", 100_000, math.inf), ("5_10yi", 50_000, 100_000), ("1_5yi", 10_000, 50_000), ("lt_1yi", 0, 10_000)]  # fmt: skip
 UNKNOWN = "unknown"
 
 
-def _grid(filters: Filters, stages: tuple[str, ...] = ALL_STAGES) -> pd.DataFrame:
-    return pd.MultiIndex.from_product([filters.industries, stages], names=["industry", "stage"]).to_frame(index=False)
+class Cell(NamedTuple):
+    """One industry × stage of the reserve: projects and planned investment (万元)."""
+
+    industry: str
+    stage: str
+    projects: int
+    investment_wan: float
 
 
-def _fill_cells(found: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    out = _grid(filters).merge(found, on=["industry", "stage"], how="left")
-    out["projects"] = out["projects"].fillna(0).astype(int)
-    out["investment_wan"] = out["investment_wan"].fillna(0.0).astype(float)
-    return out
+def _fill_cells(found: list[tuple], filters: Filters) -> list[Cell]:
+    """Every chosen industry × stage in ladder order with what the query found; the rest (and a NaN sum) zero."""
+    got = {(industry, stage): (projects, investment) for industry, stage, projects, investment in found}
+    cells = []
+    for industry in filters.industries:
+        for stage in ALL_STAGES:
+            projects, investment = got.get((industry, stage), (0, 0.0))
+            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
+            cells.append(Cell(industry, stage, int(projects), investment))
+    return cells
+
+
+def _cell_frame(cells: list[Cell]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(cells, columns=list(Cell._fields)).astype({"projects": "int64", "investment_wan": "float64"})
 
 
 _CELLS = """
@@ -41,10 +60,14 @@ _CELLS = """
 """
 
 
+def industry_stage_cells(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> list[Cell]:
+    """Projects and planned investment (万元) for every chosen industry × stage it stands at, zeros included."""
+    return _fill_cells(con.execute(_CELLS.format(scope=SCOPE), filters.params(snapshot_id)).fetchall(), filters)
+
+
 def by_industry_stage(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """Projects and planned investment (万元) for every chosen industry × stage it stands at, zeros included."""
-    found = con.execute(_CELLS.format(scope=SCOPE), filters.params(snapshot_id)).df()
-    return _fill_cells(found, filters)
+    return _cell_frame(industry_stage_cells(con, snapshot_id, filters))
 
 
 _CELLS_AT = """
@@ -55,10 +78,15 @@ _CELLS_AT = """
 """
 
 
+def cells_at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> list[Cell]:
+    """Projects and planned investment (万元) by industry × the stage each stood at on the cutoff, zeros included."""
+    sql = _CELLS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
+    return _fill_cells(con.execute(sql, filters.params(snapshot_id, cutoff=cutoff)).fetchall(), filters)
+
+
 def at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:
     """Projects and planned investment (万元) by industry × the stage each stood at on the cutoff."""
-    sql = _CELLS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
-    return _fill_cells(con.execute(sql, filters.params(snapshot_id, cutoff=cutoff)).df(), filters)
+    return _cell_frame(cells_at_cutoff(con, snapshot_id, filters, cutoff))
 
 
 # The rows are chosen on the columns that sort them and read whole only for those kept (see projects.page).
@@ -117,7 +145,7 @@ def totals(by_industry_frame: pd.DataFrame) -> pd.Series:
 def size_band_sql(column: str = "p.investment_wan") -> str:
     """SQL for the size band key of a planned investment (万元); empty amounts get 'unknown'."""
     cases = " ".join(
-        f"WHEN {column} >= {low}" + (f" AND {column} < {high}" if np.isfinite(high) else "") + f" THEN '{key}'"
+        f"WHEN {column} >= {low}" + (f" AND {column} < {high}" if math.isfinite(high) else "") + f" THEN '{key}'"
         for key, low, high in SIZE_BANDS
     )
     return f"(CASE {cases} ELSE '{UNKNOWN}' END)"
@@ -125,6 +153,8 @@ def size_band_sql(column: str = "p.investment_wan") -> str:
 
 def size_band(investment_wan: pd.Series) -> pd.Series:
     """The size band key of each planned investment (万元); empty amounts get 'unknown'."""
+    import pandas as pd
+
     band = pd.Series(UNKNOWN, index=investment_wan.index, dtype=object)
     for key, low, high in SIZE_BANDS:
         band = band.where(~((investment_wan >= low) & (investment_wan < high)), key)
@@ -175,6 +205,8 @@ def money_in_place(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Fi
 
     share_in_place compares like with like: in-place money over the planned money of the projects reporting it.
     """
+    import numpy as np
+
     sql = _MONEY.format(stage_then=stage_at_sql(), scope=SCOPE)
     stages = [*LADDER[1:], SUSPENDED]
     out = con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, stages=stages)).df()
@@ -204,6 +236,9 @@ def totals_change(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Fil
     One row per measure: current, previous, delta, previous_snapshot_id, previous_as_of. Without an earlier
     snapshot the last four are empty (no change to show, rather than a change from zero).
     """
+    import numpy as np
+    import pandas as pd
+
     current = totals(by_industry(con, snapshot_id, filters))
     before = previous_snapshot(con, snapshot_id)
     out = pd.DataFrame({"measure": KPI_COLUMNS, "current": current[KPI_COLUMNS].to_numpy(dtype=float)})

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from analytics.store.connection import write_session
+
+if TYPE_CHECKING:  # only `as_records` needs pandas; the command line's reports import this module without it
+    import pandas as pd
 
 # Every action the trail records, in the order the audit page lists them.
 ACTIONS = (
@@ -90,6 +93,8 @@ def entries(con: duckdb.DuckDBPyConnection, actions: list[str] | None = None, li
 
 def as_records(frame: pd.DataFrame) -> list[dict]:
     """Entries as JSON-ready dicts: `at` in ISO form, before/after/detail parsed back from JSON."""
+    import pandas as pd
+
     rows = []
     for row in frame.itertuples(index=False):
         rows.append(

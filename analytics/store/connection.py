@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -394,18 +395,38 @@ def open_reader(
     if not db.exists():
         raise DatabaseMissing(db, "no such file")
     deadline = time.monotonic() + (READ_TIMEOUT if timeout is None else timeout)
-    if db.resolve() not in _current_schema:
-        _make_schema_current(db, deadline, on_wait)
+    con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
+    # The schema is checked on the connection the caller gets: one open of the file, not two.
+    try:
+        current = db.resolve() in _current_schema or _schema_is_current(con)
+    except BaseException:
+        con.close()
+        raise
+    if current:
+        _current_schema.add(db.resolve())
+        return con
+    con.close()
+    _make_schema_current(db, deadline, on_wait)
     return _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
 
 
-def _expected_columns() -> set[tuple[str, str]]:
+# The tables and columns of the database a connection is attached to (not DuckDB's own catalogue views).
+_COLUMNS = "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
+
+
+@cache
+def _expected_columns() -> frozenset[tuple[str, str]]:
     probe = duckdb.connect()
     try:
         probe.execute(SCHEMA.read_text(encoding="utf-8"))
-        return set(probe.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+        return frozenset(probe.execute(_COLUMNS).fetchall())
     finally:
         probe.close()
+
+
+def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database already has every table and column of schema.sql."""
+    return _expected_columns() <= set(con.execute(_COLUMNS).fetchall())
 
 
 def _make_schema_current(db: Path, deadline: float, on_wait: Waiting | None) -> None:
@@ -420,12 +441,12 @@ def _make_schema_current(db: Path, deadline: float, on_wait: Waiting | None) -> 
     try:
         con = _open(db, read_only=True, deadline=deadline, on_wait=on_wait)
         try:
-            found = set(con.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+            current = _schema_is_current(con)
         finally:
             con.close()
     finally:
         gate.release_read()
-    if not _expected_columns() <= found:
+    if not current:
         with writing(db, timeout=max(0.0, deadline - time.monotonic()), on_wait=on_wait):
             pass
     _current_schema.add(db.resolve())

@@ -9,17 +9,21 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from analytics.ingest.errors import Issue
-from analytics.ingest.ledger import LedgerRead
-from analytics.ingest.normalise import PROJECT_COLUMNS
 from analytics.store import audit, derived
 from analytics.store.connection import Database, write_session
 from analytics.store.journal import journalled
-from analytics.vocabulary import identity_key, vocabulary
+
+# The command line's reports read snapshots without pandas, the importer or the vocabulary: those are
+# imported by the functions that write.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analytics.ingest.ledger import LedgerRead
 
 
 def current_user() -> str:
@@ -33,6 +37,8 @@ def sha256(data: bytes) -> str:
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
+    from analytics.vocabulary import identity_key
+
     names = projects["project_name"].map(identity_key)
     investors = projects["investor"].map(identity_key)
     return names + "|" + investors
@@ -49,6 +55,8 @@ RATE_SETTING = "rate."  # settings key prefix: rate.USD = yuan per US dollar
 
 def exchange_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Yuan per unit of each foreign currency: the vocabulary's defaults, overridden by settings."""
+    from analytics.vocabulary import vocabulary
+
     rows = con.execute("SELECT key, value FROM settings WHERE starts_with(key, ?)", [RATE_SETTING]).fetchall()
     saved = {key[len(RATE_SETTING) :]: float(value) for key, value in rows}
     return {**vocabulary().default_rates, **saved}
@@ -86,6 +94,8 @@ def store_snapshot(
     are undone with it, so a snapshot never exists without its original. Identical bytes already stored, even
     by a writer that committed a moment earlier, return that snapshot (duplicate=True).
     """
+    from analytics.ingest.normalise import PROJECT_COLUMNS
+
     digest = sha256(data)
     who = who or current_user()
     created_at = created_at or datetime.now().replace(microsecond=0)

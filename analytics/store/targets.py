@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from analytics.store import audit
 from analytics.store.connection import Database, write_session
 from analytics.store.journal import journalled
 
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
+    import pandas as pd
+
+_TARGETS = """
+    SELECT industry, measure, value, updated_at, updated_by, source
+    FROM targets WHERE year = ? ORDER BY industry, measure
+"""
+
 
 def load_targets(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """(industry, measure, value, updated_at, updated_by, source) of one year's targets."""
-    return con.execute(
-        """
-        SELECT industry, measure, value, updated_at, updated_by, source
-        FROM targets WHERE year = ? ORDER BY industry, measure
-        """,
-        [year],
-    ).df()
+    return con.execute(_TARGETS, [year]).df()
+
+
+def target_rows(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str, float]]:
+    """(industry, measure, value) of one year's targets, as `load_targets` orders them."""
+    return [(industry, measure, value) for industry, measure, value, *_ in con.execute(_TARGETS, [year]).fetchall()]
 
 
 def target_years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -40,6 +47,8 @@ def save_targets(
     NaN values delete a target. With replace=True, targets of the year absent from `values` are deleted too.
     One transaction: either every change, its audit row and its journal entry are stored, or none.
     """
+    import pandas as pd
+
     wanted = {(r.industry, r.measure): (None if pd.isna(r.value) else float(r.value)) for r in values.itertuples()}
     with write_session(con) as writer:
         current = load_targets(writer, year).set_index(["industry", "measure"])["value"].to_dict()

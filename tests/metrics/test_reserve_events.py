@@ -203,3 +203,42 @@ def test_key_projects_a_later_upload_of_the_same_day_speaks_for_it() -> None:
     keys = risks.key_projects(con, 1, ALL).set_index("project_name")
     assert keys.loc["P4", "stalled_days"] == 0.0
     assert keys.loc["P1", "stalled_days"] == 184.0
+
+
+def test_cells_as_rows_every_industry_and_stage_in_ladder_order() -> None:
+    cells = reserve.industry_stage_cells(database(), 1, ALL)
+    assert len(cells) == 4 * 6
+    assert [(c.industry, c.stage) for c in cells[:6]] == [
+        ("lighting", s) for s in ("negotiating", "signed", "landed", "construction", "production", "suspended")
+    ]
+    found = {(c.industry, c.stage): (c.projects, c.investment_wan) for c in cells if c.projects}
+    # P7 (other, negotiating) has no amount: one project, 0 万元.
+    assert found == {
+        ("lighting", "negotiating"): (1, 5000.0), ("lighting", "signed"): (2, 28000.0),
+        ("lighting", "production"): (1, 100000.0), ("new_it", "construction"): (1, 60000.0),
+        ("new_energy", "suspended"): (1, 300000.0), ("other", "negotiating"): (1, 0.0), ("other", "landed"): (1, 2500.0),
+    }  # fmt: skip
+    assert all(type(c.projects) is int and type(c.investment_wan) is float for c in cells)
+
+
+def test_a_cell_whose_amounts_add_up_to_nan_counts_zero() -> None:
+    con = database()
+    con.execute("UPDATE projects SET investment_wan = 'nan'::DOUBLE WHERE project_name = 'P2'")
+    cells = {(c.industry, c.stage): c for c in reserve.industry_stage_cells(con, 1, ALL)}
+    assert cells[("lighting", "signed")][2:] == (2, 0.0)  # P2's NaN makes the sum NaN: shown as 0, as ever
+
+
+def test_cells_at_a_cutoff_as_rows() -> None:
+    then = {(c.industry, c.stage): c[2:] for c in reserve.cells_at_cutoff(database(), 1, ALL, date(2022, 12, 31))}
+    assert then[("lighting", "negotiating")] == (3, 33000.0)  # P2, P3, P8 were still in talks
+    assert then[("lighting", "construction")] == (1, 100000.0)
+    assert sum(projects for projects, _ in then.values()) == 8
+
+
+def test_flows_as_rows_and_their_totals_by_event() -> None:
+    rows = events.flow_rows(database(), 1, ALL, 2023)
+    assert len(rows) == 4 * 4 and rows[0] == ("lighting", "signed", 2, 28000.0)  # P2 20000 + P8 8000
+    # Signed in 2023: P2, P8 (lighting), P4 (new_it 60000), P6 (other 2500). Landed: P4, P5 (300000), P6.
+    assert events.totals_by_event(rows) == [
+        ("signed", 4, 90500.0), ("landed", 3, 362500.0), ("construction", 1, 60000.0), ("production", 1, 100000.0)
+    ]  # fmt: skip

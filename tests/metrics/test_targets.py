@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.metrics import changes, targets
+from analytics.metrics import changes, events, targets
 from analytics.metrics.filters import EVERYTHING as ALL
 from analytics.metrics.filters import Filters
 from analytics.store.targets import save_targets
@@ -156,3 +157,67 @@ def test_since_compares_two_stored_snapshots() -> None:
     assert changes.counts(changes.since(con, 2, Filters(("other",)), 1)) == {
         "new": 0, "advanced": 0, "regressed": 1, "suspended": 0, "investment_changed": 1, "vanished": 0,
     }  # fmt: skip
+
+
+def test_actual_rows_add_up_each_measure_and_the_town() -> None:
+    flow = [
+        events.Flow("lighting", "signed", 2, 28000.0), events.Flow("new_it", "signed", 1, 0.5),
+        events.Flow("lighting", "landed", 1, 9.0), events.Flow("new_it", "landed", 3, 9.0),
+    ]  # fmt: skip
+    rows = {(industry, measure): value for industry, measure, value in targets.actual_rows(flow)}
+    assert rows[("total", "signed_count")] == 3.0
+    assert rows[("total", "signed_investment_wan")] == 28000.5
+    assert rows[("new_it", "landed_count")] == 3.0 and rows[("total", "landed_count")] == 4.0
+    assert rows[("total", "production_count")] == 0.0  # no production rows: nothing to add
+    assert all(type(v) is float for v in rows.values())
+
+
+GOALS = [(i, m, v) for i, m, v in TARGETS.itertuples(index=False, name=None)]
+
+
+def test_town_totals_entered_or_summed() -> None:
+    # The town entered 10 signings; signed investment has only lighting's 56000, so the sum.
+    assert targets.town_totals(GOALS, ALL) == [
+        ("signed_count", 10.0, "entered"),
+        ("signed_investment_wan", 56000.0, "sum"),
+    ]
+    # lighting alone: the entered total belongs to the whole town, so lighting's own 4.
+    lighting = Filters(("lighting",))
+    assert targets.town_totals(GOALS, lighting) == [
+        ("signed_count", 4.0, "sum"),
+        ("signed_investment_wan", 56000.0, "sum"),
+    ]
+    assert targets.source_of_totals(targets.town_totals(GOALS, ALL)) == "entered"
+    assert targets.source_of_totals(targets.town_totals(GOALS, lighting)) == "sum"
+    assert targets.source_of_totals([]) is None
+    rows = targets.town_target_rows(GOALS, lighting)
+    assert rows[:2] == [("lighting", "signed_count", 4.0, None), ("lighting", "signed_investment_wan", 56000.0, None)]
+    assert [r.industry for r in rows] == ["lighting", "lighting", "total", "total"]
+
+
+def test_measure_progress_by_hand() -> None:
+    # Half of 4 done with half of the year gone (elapsed 0.5): pace 1.0, on track; projection 2 ÷ 0.5 = 4.
+    p = targets.measure_progress("lighting", "signed_count", 2.0, 4.0, None, 0.5)
+    assert (p.completion, p.gap, p.expected, p.projection, p.pace, p.status) == (0.5, 2.0, 2.0, 4.0, 1.0, "on_track")
+    # More done than asked: the gap stops at 0; 6 of 4 at a quarter of the year is pace 6, ahead.
+    p = targets.measure_progress("total", "signed_count", 6.0, 4.0, "sum", 0.25)
+    assert (p.gap, p.pace, p.status) == (0.0, 6.0, "ahead")
+    # No target: nothing to complete; before the year starts a target is not started, no target no status.
+    p = targets.measure_progress("total", "landed_count", 3.0, math.nan, None, 1.0)
+    assert math.isnan(p.completion) and math.isnan(p.gap) and p.status is None and p.projection == 3.0
+    assert targets.measure_progress("x", "m", 0.0, 5.0, None, 0.0).status == "not_started"
+    assert targets.measure_progress("x", "m", 0.0, math.nan, None, 0.0).status is None
+    assert math.isnan(targets.measure_progress("x", "m", 1.0, 0.0, None, 1.0).completion)  # a zero target
+
+
+def test_progress_rows_cover_the_scopes_of_the_actuals() -> None:
+    actual = [("new_it", "signed_count", 1.0), ("lighting", "signed_count", 2.0), ("total", "signed_count", 3.0)]
+    rows = targets.progress_rows(targets.town_target_rows(GOALS, ALL), actual, 2023, date(2023, 12, 31))
+    assert [r.industry for r in rows[:: len(targets.MEASURES)]] == ["lighting", "new_it", "total"]  # SCOPES order
+    first = rows[0]
+    assert (first.measure, first.actual, first.target, first.completion, first.status) == (
+        "signed_count", 2.0, 4.0, 0.5, "behind"
+    )  # fmt: skip
+    town = {r.measure: r for r in rows if r.industry == "total"}
+    assert (town["signed_count"].target, town["signed_count"].total_source) == (10.0, "entered")
+    assert math.isnan(town["landed_count"].actual)  # no actual given for it

@@ -12,7 +12,7 @@ from analytics.ingest.readers import read_workbook
 from analytics.ingest.targets import read_targets
 from analytics.store.connection import connect
 from analytics.store.imports import import_bytes, import_targets_file
-from analytics.store.targets import load_targets, save_targets, target_changes
+from analytics.store.targets import load_targets, save_targets, target_changes, target_rows
 from tests.fixtures.ledgers import title_rows_xlsx, workbook_bytes
 
 
@@ -126,3 +126,13 @@ def test_rebuild_replays_target_sheets(tmp_path: Path) -> None:
     con = connect(rebuilt)
     assert load_targets(con, 2024)[["industry", "measure", "value"]].equals(before)
     con.close()
+
+
+def test_target_rows_are_the_loaded_targets_as_triples(tmp_path: Path) -> None:
+    con = connect(tmp_path / "t.duckdb")
+    save_targets(
+        con, 2024, _values(("other", "landed_count", 3.0), ("lighting", "signed_count", 70.0)), "李敏", "editor"
+    )
+    save_targets(con, 2025, _values(("lighting", "signed_count", 1.0)), "李敏", "editor")
+    assert target_rows(con, 2024) == [("lighting", "signed_count", 70.0), ("other", "landed_count", 3.0)]
+    assert target_rows(con, 2023) == []
