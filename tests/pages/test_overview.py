@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from urllib.parse import quote
 
@@ -88,6 +89,27 @@ def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> N
         assert not at.exception, page
         assert at.title, page  # every page still says where the visitor is
         assert [i.value for i in at.info].count("数据库中还没有快照。请在「数据导入」页上传台账。") == 1, page
+
+
+def _page_strings(page: str) -> list[str]:
+    """Every string standing alone as a statement in a page's source: docstrings of the module, its functions
+    and its constants (Streamlit's "magic" would write each of these to the page)."""
+    tree = ast.parse((REPO / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    return [
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+
+
+def test_no_page_shows_its_own_source_text(sample_db: Path) -> None:
+    for page in ("overview", "review", "targets", "projects", "meeting", "data"):
+        strings = _page_strings(page)
+        assert strings, page
+        at = open_page(page)
+        assert not at.exception, page
+        shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+        assert not [text for text in strings if text in shown], page
 
 
 # --- the first screen: change since the previous snapshot, this year's targets, red flags -----------------
