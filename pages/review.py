@@ -121,16 +121,20 @@ def _channels(ctx: PageContext, year: int) -> None:
         referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings)
         rank = referred["referrer"].map({name: i for i, name in enumerate(league["referrer"])})
         referred = referred.assign(rank=rank).sort_values(["rank", "investment_wan"], ascending=[True, False])
-        with st.expander(ctx.t("channels.referred_detail", n=len(referred))):
-            if len(referred) > DETAIL_ROWS:
-                st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
-                referred = referred.head(DETAIL_ROWS)
-            detail = display_frame(ctx, referred, ["channel"])
-            detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
-            detail[ctx.t("field.is_key")] = [
-                ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
-            ]
-            _table(detail, money=(ctx.t("table.investment_yi"),))
+        # Drawn only once opened (opening reruns the page): its hundreds of cells, hidden in a closed expander,
+        # were most of the page's elements and the browser laid them out before showing the first chart.
+        box = st.expander(ctx.t("channels.referred_detail", n=len(referred)), key="referred_detail", on_change="rerun")
+        if box.open:
+            with box:
+                if len(referred) > DETAIL_ROWS:
+                    st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
+                    referred = referred.head(DETAIL_ROWS)
+                detail = display_frame(ctx, referred, ["channel"])
+                detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
+                detail[ctx.t("field.is_key")] = [
+                    ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
+                ]
+                _table(detail, money=(ctx.t("table.investment_yi"),))
 
     st.subheader(ctx.t("channels.fund"))
     by_industry = metric(channels.fund_by_industry, ctx.snapshot_id, ctx.filters)
