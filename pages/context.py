@@ -247,8 +247,9 @@ def _try_password(name: str, password: str, lang: str) -> None:
     st.rerun()
 
 
-def _sign_in_box(lang: str, settings: access.Settings) -> None:
-    """The sidebar's sign-in: who is signed in and 退出, or a small form (or the provider's button)."""
+def _sign_in_box(lang: str, settings: access.Settings, accounts: bool) -> None:
+    """The sidebar's sign-in: who is signed in and 退出, or a small form (or the provider's button); `accounts`
+    says whether the database holds any account to sign in with."""
     who = st.session_state.get("signed_in")
     if who:
         st.caption(t("access.signed_in_as", lang, name=plain(who["name"]), role=t(f"role.{who['role']}", lang)))
@@ -266,7 +267,7 @@ def _sign_in_box(lang: str, settings: access.Settings) -> None:
         if st.button(t("access.sign_in_oidc", lang), key="sign_in_oidc"):
             st.login()
         return
-    if not has_accounts(connection()):
+    if not accounts:
         st.caption(t("access.no_accounts", lang))
         return
     with st.form("sign_in_form", clear_on_submit=True, border=True):
@@ -280,8 +281,9 @@ def _sign_in_box(lang: str, settings: access.Settings) -> None:
         st.error(st.session_state["sign_in_error"])
 
 
-def sidebar(lang: str, settings: access.Settings | None = None) -> tuple[str, ...]:
-    """Language switch, the global industry filter (both mirrored into the URL) and the sign-in."""
+def sidebar(lang: str) -> tuple[str, ...]:
+    """The menu, the language switch and the global industry filter (both mirrored into the URL); the sign-in
+    goes below them once the database has been read (page_context)."""
     with st.sidebar:
         # Our own menu: the same in every run mode, in the chosen language, keeping the URL's filters.
         for script, key, icon, _ in PAGES:
@@ -304,7 +306,6 @@ def sidebar(lang: str, settings: access.Settings | None = None) -> tuple[str, ..
         chosen = picked_in_order or INDUSTRIES  # clearing the filter means every industry
         _set_url_state("industry", "" if chosen == INDUSTRIES else ",".join(chosen), "")
         st.divider()
-        _sign_in_box(lang, settings or access_settings())
     return chosen
 
 
@@ -330,17 +331,22 @@ def page_context(with_sidebar: bool = True) -> PageContext:
         _expire_idle(settings)
         if _oidc_configured():
             _oidc_identity(settings)
-        industries = sidebar(lang, settings) if with_sidebar else industries_filter()
+        industries = sidebar(lang) if with_sidebar else industries_filter()
+        # One short read for all a page's frame needs: opening the file costs more than these queries together.
+        with connection().reading() as con:
+            snapshot_id = active_snapshot_id(con)
+            snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
+            accounts = has_accounts(con)
+        if with_sidebar:
+            with st.sidebar:
+                _sign_in_box(lang, settings, accounts)
         role, user = identity(settings)
         if not access.can(role, "view"):
             st.title(t("app.title", lang))
             st.info(t("access.sign_in_to_view", lang))
             if not with_sidebar:  # meeting mode draws no sidebar: the sign-in comes here instead
-                _sign_in_box(lang, settings)
+                _sign_in_box(lang, settings, accounts)
             st.stop()
-        with connection().reading() as con:
-            snapshot_id = active_snapshot_id(con)
-            snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
     except DatabaseUnavailable as problem:
         st.error(database_trouble(problem, lang))
         st.stop()

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import open_page
@@ -110,6 +111,25 @@ def test_no_page_shows_its_own_source_text(sample_db: Path) -> None:
         assert not at.exception, page
         shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
         assert not [text for text in strings if text in shown], page
+
+
+def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Menu, sign-in and the active snapshot share one short read: opening the file is what costs."""
+    from analytics.store import connection
+
+    path = tmp_path / "empty.duckdb"
+    connection.connect(path).close()  # no snapshot yet: the page draws its frame and one line, nothing else
+    monkeypatch.setenv("RESERVES_DB", str(path))
+    opened = []
+    real_open = connection._open
+    monkeypatch.setattr(connection, "_open", lambda *args, **kwargs: opened.append(args) or real_open(*args, **kwargs))
+    at = open_page("overview")
+    assert not at.exception
+    assert at.caption[-1].value.startswith("尚无分析员账户")  # the sign-in box still knows there is no account
+    opened.clear()
+    at.run()
+    assert not at.exception
+    assert len(opened) == 1
 
 
 # --- the first screen: change since the previous snapshot, this year's targets, red flags -----------------
