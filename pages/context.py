@@ -5,6 +5,7 @@ State that a shared link must reproduce (language, industry filter) lives in the
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -52,6 +53,16 @@ def _database(path: str) -> Database:
     # First run on a fresh machine: seed from the bundled sample so the dashboard shows real charts.
     ensure_seeded(path)
     return Database(path, on_wait=_busy)
+
+
+@st.cache_resource(show_spinner=False)
+def _settle_memory() -> None:
+    # Streamlit collects garbage fully after every run. Over the ~120,000 objects of the libraries (pandas,
+    # plotly, DuckDB) that took 100-400 ms on a shared machine, time in which the server answered no request:
+    # the browser waited that long for the chart's script. Objects alive once a process's first page has
+    # imported what it needs live as long as the process, so the collector stops looking at them.
+    gc.collect()
+    gc.freeze()
 
 
 def connection() -> Database:
@@ -325,6 +336,7 @@ def page_context(with_sidebar: bool = True) -> PageContext:
     When viewing needs a sign-in and this visitor has none, the page stops here with one line saying so.
     """
     page_setup()
+    _settle_memory()
     lang = language()
     settings = access_settings()
     try:  # every read here may find the database locked too long or damaged: one sentence, never a traceback

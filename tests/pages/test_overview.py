@@ -132,6 +132,15 @@ def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatc
     assert len(opened) == 1
 
 
+def test_the_libraries_objects_are_kept_out_of_each_runs_garbage_collection(sample_db: Path) -> None:
+    import gc
+
+    at = open_page("overview")
+    assert not at.exception
+    # Streamlit collects fully after every run: pandas', plotly's and DuckDB's objects are no longer walked.
+    assert gc.get_freeze_count() > 50_000
+
+
 # --- the first screen: change since the previous snapshot, this year's targets, red flags -----------------
 
 SNAPSHOT_ON = "(SELECT snapshot_id FROM snapshots WHERE as_of = DATE '{}')"
