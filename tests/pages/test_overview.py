@@ -113,6 +113,25 @@ def test_no_page_shows_its_own_source_text(sample_db: Path) -> None:
         assert not [text for text in strings if text in shown], page
 
 
+def _layout(node: object) -> list[str]:
+    """Element types in the order they stand on the page (children sorted by position, not by arrival)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node.type]
+    return [kind for _, child in sorted(children.items()) for kind in _layout(child)]
+
+
+def test_overview_keeps_the_first_screen_above_the_chart(sample_db: Path) -> None:
+    at = open_page("overview")
+    assert not at.exception
+    layout = _layout(at.main)
+    chart = layout.index("plotly_chart")
+    assert layout.count("metric") == 7
+    assert max(i for i, kind in enumerate(layout) if kind == "metric") < chart
+    assert layout.index("dataframe") < chart < layout.index("subheader")  # the targets table; the detail follows
+    assert layout.index("title") < layout.index("metric")
+
+
 def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Menu, sign-in and the active snapshot share one short read: opening the file is what costs."""
     from analytics.store import connection
