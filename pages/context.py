@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import access
@@ -117,6 +118,20 @@ def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: obje
     saves (st.cache_data.clear()).
     """
     return _metric(f"{fn.__module__}.{fn.__qualname__}", fn, snapshot_id, filters, *args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, _build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
+    return _build(*args, **kwargs)
+
+
+def figure(build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
+    """build(*args, **kwargs) from analytics.charts, made once per distinct arguments (frames by content).
+
+    Plotly checks every property as a figure is built: tens of ms a chart, on every run. The figure returned
+    is shared by all sessions, so pages draw it and never change it.
+    """
+    return _figure(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
 
 
 def snapshot_projects(snapshot_id: int, industries: tuple[str, ...]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from analytics.metrics import reserve, risks
 from analytics.metrics import targets as target_metrics
 from analytics.store.targets import target_years
 from analytics.theme import PACE_COLOURS, count, day, percent, signed, signed_yi, yi
-from pages.context import PageContext, connection, metric, page_context, snapshot_caption
+from pages.context import PageContext, connection, figure, metric, page_context, snapshot_caption
 
 TOP_FLAGGED = 3
 # st.badge takes named colours only: the nearest to analytics.theme.STATUS_COLOURS.
@@ -111,7 +111,7 @@ def _detail(ctx: PageContext) -> None:
     """Below the first screen: investment by industry × stage, and the by-industry table."""
     by_industry = metric(reserve.by_industry, ctx.snapshot_id, ctx.filters)
     cells = metric(reserve.by_industry_stage, ctx.snapshot_id, ctx.filters)
-    st.plotly_chart(investment_by_industry_stage(cells, ctx.lang), width="stretch", key="overview_chart")
+    st.plotly_chart(figure(investment_by_industry_stage, cells, ctx.lang), width="stretch", key="overview_chart")
     st.subheader(ctx.t("overview.by_industry"))
     table = pd.DataFrame(
         {

@@ -7,12 +7,11 @@ import streamlit as st
 
 from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
-from analytics.charts.overview import investment_by_industry_stage
 from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
-from pages.context import PageContext, metric, page_context, plain, snapshot_caption
+from pages.context import PageContext, figure, metric, page_context, plain, snapshot_caption
 from pages.project_table import display_frame, project_table
 
 LEAGUE_ROWS = 50
@@ -74,7 +73,9 @@ def _channels(ctx: PageContext, year: int) -> None:
     """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
     st.header(ctx.t("channels.header"))
     by_channel = metric(channels.by_channel, ctx.snapshot_id, ctx.filters, year)
-    st.plotly_chart(channel_charts.landing_by_channel(by_channel, ctx.lang), key="channel_chart", width="stretch")
+    st.plotly_chart(
+        figure(channel_charts.landing_by_channel, by_channel, ctx.lang), key="channel_chart", width="stretch"
+    )
     st.caption(ctx.t("channels.caption"))
     shown = by_channel[by_channel["projects"] > 0].sort_values(
         ["reached_landed", "conversion"], ascending=False, kind="stable"
@@ -195,15 +196,7 @@ selection: pd.DataFrame | None = None
 left, right = st.columns([3, 2])
 with left:
     at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
-    fig = investment_by_industry_stage(at_end, ctx.lang)
-    fig.update_layout(
-        title_text=ctx.t(
-            "review.reserve_title",
-            year=year,
-            projects=count(at_end["projects"].sum()),
-            investment=yi(at_end["investment_wan"].sum()),
-        )  # fmt: skip
-    )
+    fig = figure(charts.reserve_at_year_end, at_end, year, ctx.lang)
     event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
     picked = _selected_rows(event)
     if picked:
@@ -218,18 +211,16 @@ with right:
     stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
     stages = stages[stages["industry"] == scope]
     event = st.plotly_chart(
-        charts.funnel(stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points", width="stretch"
-    )
+        figure(charts.funnel, stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points",
+        width="stretch",
+    )  # fmt: skip
     picked = _selected_rows(event)
     if picked:
         selection = metric(funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, picked[0][0], scope)
 _show_selection(ctx, selection)
 
-st.plotly_chart(
-    charts.cumulative_signings(metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year), year, ctx.lang),
-    key="cumulative_chart",
-    width="stretch",
-)
+monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
+st.plotly_chart(figure(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
 
 st.header(ctx.t("review.mix"))
 cols = st.columns(2)
@@ -238,14 +229,14 @@ for i, (by, kind) in enumerate(
 ):
     with cols[i % 2]:
         breakdown = metric(reserve.mix, ctx.snapshot_id, ctx.filters, by, year)
-        st.plotly_chart(charts.breakdown(breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
+        st.plotly_chart(figure(charts.breakdown, breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
 
 st.header(ctx.t("review.money"))
 money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
 if money["reporting"].sum() == 0:
     st.info(ctx.t("review.money_none"))
 else:
-    st.plotly_chart(charts.money_in_place(money, ctx.lang), key="money_chart", width="stretch")
+    st.plotly_chart(figure(charts.money_in_place, money, ctx.lang), key="money_chart", width="stretch")
 
 st.header(ctx.t("review.key_projects"))
 keys = metric(risks.key_projects, ctx.snapshot_id, ctx.filters)
