@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import pickle
 import re
 import secrets
 import time
@@ -120,7 +121,13 @@ def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: obje
     return _metric(f"{fn.__module__}.{fn.__qualname__}", fn, snapshot_id, filters, *args)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+def _frame_key(frame: pd.DataFrame) -> bytes:
+    # Pickled rather than Streamlit's column-by-column hash: ~50 times quicker on a chart's small frame (0.1 ms,
+    # not 2-5 ms). Equal bytes mean equal frames; two equal frames pickled differently only build twice.
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _frame_key})
 def _figure(name: str, _build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
     return _build(*args, **kwargs)
 
