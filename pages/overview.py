@@ -137,10 +137,14 @@ if ctx.snapshot_id is None:
 else:
     change = metric(reserve.totals_change, ctx.snapshot_id, ctx.filters)
     snapshot_caption(ctx, _delta_note(ctx, change))
-    _kpis(ctx, change)
-    left, right = st.columns(2, gap="medium")
-    with left:
-        _targets(ctx)
-    with right:
-        _red_flags(ctx)
+    # The first screen keeps its place above the chart but is filled after it: the browser then asks for the
+    # chart's script (plotly.js, by far the largest) first, and draws the cards and tables while it downloads.
+    first_screen = st.container()
     _detail(ctx)
+    with first_screen:
+        _kpis(ctx, change)
+        left, right = st.columns(2, gap="medium")
+        with left:
+            _targets(ctx)
+        with right:
+            _red_flags(ctx)

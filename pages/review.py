@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
-from analytics.charts.overview import investment_by_industry_stage
 from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
 from analytics.i18n import label
 from analytics.metrics import channels, events, funnel, reserve, risks
@@ -27,11 +25,6 @@ def _selected_rows(event, column: int = 0) -> list:
     if not event or not event.selection or not event.selection.points:
         return []
     return [p.get("customdata") for p in event.selection.points if p.get("customdata") is not None]
-
-
-def _reserve_figure(at_end: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """The reserve on the cutoff by industry and stage, titled with the year's totals."""
-    return investment_by_industry_stage(at_end, lang).update_layout(title_text=title)
 
 
 def _kpis(ctx: PageContext, comparison: pd.DataFrame) -> None:
@@ -133,18 +126,22 @@ def _channels(ctx: PageContext, year: int) -> None:
             money=(ctx.t("table.investment_yi"),),
         )
         spellings = tuple(s for firm in league["spellings"] for s in firm)
-        # The shown firms' projects, firm by firm and largest first: only the first DETAIL_ROWS leave the database.
-        referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings, DETAIL_ROWS)
+        # The shown firms' projects, firm by firm and largest first: only the first DETAIL_ROWS leave the database,
+        # and only once the expander is opened (opening reruns the page): hidden in a closed expander, its hundreds
+        # of cells were most of the page's elements and the browser laid them out before showing the first chart.
         total = int(league["projects"].sum())
-        with st.expander(ctx.t("channels.referred_detail", n=total)):
-            if total > DETAIL_ROWS:
-                st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
-            detail = display_frame(ctx, referred, ["channel"])
-            detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
-            detail[ctx.t("field.is_key")] = [
-                ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
-            ]
-            show(ctx, detail, key="referred_detail")
+        box = st.expander(ctx.t("channels.referred_detail", n=total), key="referred_detail", on_change="rerun")
+        if box.open:
+            with box:
+                referred = metric(channels.referred_projects, ctx.snapshot_id, ctx.filters, spellings, DETAIL_ROWS)
+                if total > DETAIL_ROWS:
+                    st.caption(ctx.t("channels.referred_top", n=DETAIL_ROWS))
+                detail = display_frame(ctx, referred, ["channel"])
+                detail.insert(0, ctx.t("channels.referrer"), referred["referrer"].to_numpy())
+                detail[ctx.t("field.is_key")] = [
+                    ctx.t("common.yes") if k else ctx.t("common.no") for k in referred["is_key"]
+                ]
+                show(ctx, detail, key="referred_detail_table")
 
     st.subheader(ctx.t("channels.fund"))
     by_industry = metric(channels.fund_by_industry, ctx.snapshot_id, ctx.filters)
@@ -206,13 +203,7 @@ selected = 0  # how many projects the picked bars hold (their rows come DETAIL_R
 left, right = st.columns([3, 2])
 with left:
     at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
-    title = ctx.t(
-        "review.reserve_title",
-        year=year,
-        projects=count(at_end["projects"].sum()),
-        investment=yi(at_end["investment_wan"].sum()),
-    )
-    fig = chart(_reserve_figure, at_end, ctx.lang, title)
+    fig = chart(charts.reserve_at_year_end, at_end, year, ctx.lang)
     event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
     picked = _selected_rows(event)
     if picked:
@@ -229,12 +220,9 @@ with right:
     stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
     stages = stages[stages["industry"] == scope]
     event = st.plotly_chart(
-        chart(charts.funnel, stages, ctx.lang),
-        key="funnel_chart",
-        on_select="rerun",
-        selection_mode="points",
+        chart(charts.funnel, stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points",
         width="stretch",
-    )
+    )  # fmt: skip
     picked = _selected_rows(event)
     if picked:
         rung = picked[0][0]
@@ -244,16 +232,8 @@ with right:
         selected = int(stages.loc[stages["stage"] == rung, "projects"].sum())
 _show_selection(ctx, selection, selected)
 
-st.plotly_chart(
-    chart(
-        charts.cumulative_signings,
-        metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year),
-        year,
-        ctx.lang,
-    ),
-    key="cumulative_chart",
-    width="stretch",
-)
+monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
+st.plotly_chart(chart(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
 
 st.header(ctx.t("review.mix"))
 cols = st.columns(2)

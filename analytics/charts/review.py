@@ -5,10 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.charts.overview import investment_by_industry_stage
 from analytics.charts.style import apply_style, plain
 from analytics.domain import WAN_PER_YI
 from analytics.i18n import label, t
-from analytics.theme import INDUSTRY_COLOURS, STAGE_COLOURS, percent
+from analytics.theme import INDUSTRY_COLOURS, STAGE_COLOURS, count, percent, yi
+
+
+def reserve_at_year_end(at_end: pd.DataFrame, year: int, lang: str = "zh") -> go.Figure:
+    """The reserve as it stood at the year's end, industry × stage (亿元), titled with how large it was."""
+    fig = investment_by_industry_stage(at_end, lang)
+    title = t(
+        "review.reserve_title", lang, year=year, projects=count(at_end["projects"].sum()),
+        investment=yi(at_end["investment_wan"].sum()),
+    )  # fmt: skip
+    return fig.update_layout(title_text=title)
 
 
 def funnel(stages: pd.DataFrame, lang: str = "zh") -> go.Figure:

@@ -92,3 +92,29 @@ def test_channel_section_in_english(sample_db: Path) -> None:
     assert not at.exception
     assert "Investment channels" in [h.value for h in at.header]
     assert "Referral (以商引商)" in _table(at, "Channel").index
+
+
+def test_referred_projects_are_listed_once_their_expander_is_opened(sample_db: Path) -> None:
+    referred = _one(
+        sample_db,
+        f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND trim(coalesce(introduced_by, '')) <> ''",
+        [],
+    )[0]
+    at = open_page("review")
+    assert not at.exception
+    box = next(e for e in at.expander if e.label.startswith("引荐项目明细"))
+    assert box.label == f"引荐项目明细（{referred} 个）"
+    # Closed, its rows are not sent at all: the page stays light until someone asks for them.
+    assert not [d for d in at.dataframe if "引荐企业" in d.value.columns]
+    at.session_state["referred_detail"] = True
+    at.run()
+    assert not at.exception
+    detail = next(d.value for d in at.dataframe if "引荐企业" in d.value.columns).set_index("引荐企业")
+    assert len(detail) == referred
+    firm, n = _one(
+        sample_db,
+        f"SELECT introduced_by, count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND introduced_by IS NOT NULL"
+        " GROUP BY 1 ORDER BY 2 DESC, sum(investment_wan) DESC LIMIT 1",
+        [],
+    )
+    assert (detail.index == firm).sum() == n  # the league's first firm, each of its projects on a row

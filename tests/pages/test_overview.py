@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import open_database, open_page
@@ -88,6 +90,74 @@ def test_every_page_opens_on_an_empty_database(tmp_path: Path, monkeypatch) -> N
         assert not at.exception, page
         assert at.title, page  # every page still says where the visitor is
         assert [i.value for i in at.info].count("数据库中还没有快照。请在「数据导入」页上传台账。") == 1, page
+
+
+def _page_strings(page: str) -> list[str]:
+    """Every string standing alone as a statement in a page's source: docstrings of the module, its functions
+    and its constants (Streamlit's "magic" would write each of these to the page)."""
+    tree = ast.parse((REPO / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    return [
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+
+
+def test_no_page_shows_its_own_source_text(sample_db: Path) -> None:
+    for page in ("overview", "review", "targets", "projects", "meeting", "data"):
+        strings = _page_strings(page)
+        assert strings, page
+        at = open_page(page)
+        assert not at.exception, page
+        shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+        assert not [text for text in strings if text in shown], page
+
+
+def _layout(node: object) -> list[str]:
+    """Element types in the order they stand on the page (children sorted by position, not by arrival)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node.type]
+    return [kind for _, child in sorted(children.items()) for kind in _layout(child)]
+
+
+def test_overview_keeps_the_first_screen_above_the_chart(sample_db: Path) -> None:
+    at = open_page("overview")
+    assert not at.exception
+    layout = _layout(at.main)
+    chart = layout.index("plotly_chart")
+    assert layout.count("metric") == 7
+    assert max(i for i, kind in enumerate(layout) if kind == "metric") < chart
+    assert layout.index("dataframe") < chart < layout.index("subheader")  # the targets table; the detail follows
+    assert layout.index("title") < layout.index("metric")
+
+
+def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Menu, sign-in and the active snapshot share one short read: opening the file is what costs."""
+    from analytics.store import connection
+
+    path = tmp_path / "empty.duckdb"
+    connection.connect(path).close()  # no snapshot yet: the page draws its frame and one line, nothing else
+    monkeypatch.setenv("RESERVES_DB", str(path))
+    opened = []
+    real_open = connection._open
+    monkeypatch.setattr(connection, "_open", lambda *args, **kwargs: opened.append(args) or real_open(*args, **kwargs))
+    at = open_page("overview")
+    assert not at.exception
+    assert at.caption[-1].value.startswith("尚无分析员账户")  # the sign-in box still knows there is no account
+    opened.clear()
+    at.run()
+    assert not at.exception
+    assert len(opened) <= 1  # none while the shared read-only instance is still open from the last run
+
+
+def test_the_libraries_objects_are_kept_out_of_each_runs_garbage_collection(sample_db: Path) -> None:
+    import gc
+
+    at = open_page("overview")
+    assert not at.exception
+    # Streamlit collects fully after every run: pandas', plotly's and DuckDB's objects are no longer walked.
+    assert gc.get_freeze_count() > 50_000
 
 
 # --- the first screen: change since the previous snapshot, this year's targets, red flags -----------------

@@ -56,3 +56,46 @@ def test_key_projects_table_lists_every_key_project(sample_db: Path) -> None:
     assert not {"停滞", "逾期"} & set(table.columns)
     assert set(table["状态"]) <= {"● 逾期", "● 停滞", "● 正常"}
     assert table.columns[0] == "状态"
+
+
+def test_figures_are_built_once_per_data_and_language(sample_db: Path, monkeypatch) -> None:
+    """Plotly validates every property as a figure is built; a rerun on the same data reuses the figure."""
+    import json
+
+    from analytics.charts import review as charts
+    from pages.context import _chart
+
+    _chart.clear()
+    built = []
+    real_funnel = charts.funnel
+    monkeypatch.setattr(charts, "funnel", lambda *args, **kwargs: built.append(args) or real_funnel(*args, **kwargs))
+    at = open_page("review")
+    assert not at.exception
+    town = json.loads(at.get("plotly_chart")[1].proto.spec)
+    at.run()
+    at.run()
+    assert len(built) == 1
+    assert json.loads(at.get("plotly_chart")[1].proto.spec) == town
+    at.selectbox(key="funnel_scope").set_value("new_energy").run()  # other data: a figure of its own
+    assert len(built) == 2
+    with open_database(sample_db) as con:
+        landed = con.execute(
+            f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND industry = 'new_energy'"
+            " AND (stage IN ('landed', 'construction', 'production')"
+            " OR coalesce(landed_date, construction_date, production_date) IS NOT NULL)"
+        ).fetchone()[0]
+    funnel = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    assert funnel["y"][2] == "落地"
+    assert _numbers(funnel["x"])[2] == landed  # the new figure counts the chosen industry
+    assert _numbers(funnel["x"])[2] < _numbers(town["data"][0]["x"])[2]
+
+
+def _numbers(values: list | dict) -> list:
+    """A Plotly array as sent to the browser: a plain list, or typed bytes ({"dtype": "i2", "bdata": base64})."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
