@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -35,7 +35,7 @@ _FORM_MAX_ROWS = 100
 class SheetPlan:
     """How one sheet will be read: its header and column mapping (shown to the analyst before commit)."""
 
-    grid: SheetGrid
+    grid: SheetGrid  # once read, only a targets sheet keeps its cells (they are stored with the snapshot)
     header: Header | None
     role: str  # "ledger", "targets", "skipped"
     reason: str = ""  # why a sheet is skipped: the catalogue entry sheet_reason.<reason> says it in words
@@ -273,6 +273,11 @@ def read_ledger(
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
     used = {i.params["code"] for i in issues if i.code == "currency_converted"}
+    for plan in plans:
+        if plan.role != "targets":
+            # Read already: a 100,000-row sheet's cells would double what the result holds and what the
+            # sandbox carries back to the server, for nothing.
+            plan.grid = replace(plan.grid, rows=[])
     return LedgerRead(
         file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans,
         {code: rates[code] for code in sorted(used)},
