@@ -166,27 +166,31 @@ def stage_field(
     named = from_cell.where(from_cell.notna() | unknown, section)
     named = named.where(named.notna() | unknown, context.stage)
 
-    date_rank = pd.Series(-1, index=raw_text.index)
+    date_rank = np.full(len(raw_text), -1)
     for column, stage in DATE_EVENT.items():
-        date_rank = date_rank.where(dates[column].isna(), np.maximum(date_rank, RANK[stage]))
-    named_rank = named.map(RANK).fillna(-1).astype(int)
-    suspended = named == SUSPENDED
-    disagree = ~suspended & named.notna() & (date_rank > named_rank)
-    inferred = pd.Series(
-        [LADDER[max(r, 0)] for r in np.maximum(date_rank, named_rank)], index=raw_text.index, dtype=object
-    )
-    for r in raw_text.index[disagree]:
+        date_rank = np.where(dates[column].isna().to_numpy(), date_rank, np.maximum(date_rank, RANK[stage]))
+    named_rank = named.map(RANK).fillna(-1).astype(int).to_numpy()
+    suspended = (named == SUSPENDED).to_numpy()
+    disagree = ~suspended & named.notna().to_numpy() & (date_rank > named_rank)
+    inferred = np.array(LADDER, dtype=object)[np.maximum(np.maximum(date_rank, named_rank), 0)]
+    # A ledger whose stage column lags its dates has such a row in every few: one plain loop over those rows.
+    rows = raw_text.index[disagree]
+    for r, text, said_key, section_key, stage_key in zip(
+        rows, raw_text.to_numpy()[disagree], named.to_numpy()[disagree], section.to_numpy()[disagree],
+        inferred[disagree], strict=True,
+    ):  # fmt: skip
         where = (cells.sheet, int(r), cells.label, "warning")
-        stage, said = ref(f"stage.{inferred[r]}"), ref(f"stage.{named[r]}")
-        if raw_text[r]:
-            issues.append(Issue("stage_behind_dates", *where, {"text": raw_text[r], "stage": stage}))
-        elif section[r] == named[r]:
+        stage, said = ref(f"stage.{stage_key}"), ref(f"stage.{said_key}")
+        if text:
+            issues.append(Issue("stage_behind_dates", *where, {"text": text, "stage": stage}))
+        elif section_key == said_key:
             issues.append(Issue("section_stage_behind_dates", *where, {"said": said, "stage": stage}))
         else:
             issues.append(
                 Issue("sheet_stage_behind_dates", *where, {"sheet": context.name, "said": said, "stage": stage})
             )
-    return Field(inferred.where(~suspended, SUSPENDED), issues, raw_text)
+    values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
+    return Field(values, issues, raw_text)
 
 
 def project_type_field(cells: Cells, vocab: Vocabulary) -> Field:
