@@ -45,9 +45,14 @@ def to_simplified(text: str) -> str:
 
 
 @cache
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")  # loading its dictionaries costs ~30 ms: once per process, not once per word
+
+
+@cache
 def to_traditional(text: str) -> str:
     """Simplified → Traditional, for the few vocabulary words matched against raw (unconverted) text."""
-    return opencc.OpenCC("s2t").convert(text)
+    return _to_traditional().convert(text)
 
 
 _IDENTITY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
