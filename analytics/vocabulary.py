@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -64,6 +65,28 @@ def identity_key(text: str | None) -> str:
     if not text:
         return ""
     return _IDENTITY_NOISE.sub("", to_simplified(unicodedata.normalize("NFKC", text))).lower()
+
+
+_JOIN = "\x00"
+# _IDENTITY_NOISE except the NUL that joins texts ([\s\W_] is [\W_]: a space is no word character either).
+_IDENTITY_NOISE_BUT_JOIN = re.compile(r"(?:[^\w\x00]|_)+", re.UNICODE)
+
+
+def identity_keys(texts: Sequence[str | None]) -> list[str]:
+    """identity_key of each text, worked out over all of them joined by NUL: a few passes over one string
+    instead of a call per text (a 100,000-row ledger has as many names). NUL stops each step at a text's
+    edge: it composes with nothing (NFKC), is GB2312 and not a cased letter (lower() of a final sigma)."""
+    if not all(text is None or isinstance(text, str) for text in texts):
+        return [identity_key(text) for text in texts]
+    joined = _JOIN.join(text or "" for text in texts)
+    if not texts or joined.count(_JOIN) != len(texts) - 1:  # a text holds a NUL itself
+        return [identity_key(text) for text in texts]
+    joined = unicodedata.normalize("NFKC", joined)
+    try:
+        joined.encode("gb2312")  # no text has a Traditional character: none needs converting
+    except UnicodeEncodeError:
+        joined = _JOIN.join(map(to_simplified, joined.split(_JOIN)))
+    return _IDENTITY_NOISE_BUT_JOIN.sub("", joined).lower().split(_JOIN)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -19,7 +19,7 @@ from analytics.ingest.limits import column_letter
 from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
-from analytics.vocabulary import Vocabulary, header_key, identity_key, lookup, lookup_stage, vocabulary
+from analytics.vocabulary import Vocabulary, header_key, identity_keys, lookup, lookup_stage, vocabulary
 
 _NUMERIC = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?")
 _SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
@@ -384,8 +384,8 @@ def _merge_across_sheets(projects: pd.DataFrame, issues: list[Issue]) -> pd.Data
     one project, kept at its first place with the fields the other sheet adds; a note gives both places."""
     if projects["source_sheet"].nunique() < 2:
         return projects
-    names = projects["project_name"].map(identity_key)
-    investors = projects["investor"].map(identity_key)
+    names = pd.Series(identity_keys(projects["project_name"].tolist()), index=projects.index, dtype=object)
+    investors = pd.Series(identity_keys(projects["investor"].tolist()), index=projects.index, dtype=object)
     repeated = names.duplicated(keep=False)
     if not repeated.any():
         return projects

@@ -19,7 +19,7 @@ from analytics.ingest.normalise import PROJECT_COLUMNS
 from analytics.store import audit
 from analytics.store.connection import Database, write_session
 from analytics.store.journal import journalled
-from analytics.vocabulary import identity_key, vocabulary
+from analytics.vocabulary import identity_keys, vocabulary
 
 
 def current_user() -> str:
@@ -33,9 +33,10 @@ def sha256(data: bytes) -> str:
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
-    names = projects["project_name"].map(identity_key)
-    investors = projects["investor"].map(identity_key)
-    return names + "|" + investors
+    names = identity_keys(projects["project_name"].tolist())
+    investors = identity_keys(projects["investor"].tolist())
+    return pd.Series([f"{name}|{investor}" for name, investor in zip(names, investors, strict=True)],
+                     index=projects.index, dtype=object)  # fmt: skip
 
 
 @dataclass(frozen=True)
