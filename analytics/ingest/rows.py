@@ -37,12 +37,10 @@ def raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
     """The data rows below the header as an object frame, one column per sheet column."""
     body = grid.rows[header.data_start :]
     width = max([c.index + 1 for c in header.columns] + [len(row) for row in body])
-    padded = [list(row) + [None] * (width - len(row)) for row in body]
-    frame = (
-        pd.DataFrame(padded, columns=range(width), dtype=object)
-        if padded
-        else pd.DataFrame(columns=range(width), dtype=object)
-    )
+    cells = np.empty((len(body), width), dtype=object)  # None wherever a short row has no cell
+    for i, row in enumerate(body):
+        cells[i, : len(row)] = row
+    frame = pd.DataFrame(cells, columns=range(width), dtype=object, copy=False)
     frame.index = np.arange(header.data_start + 1, header.data_start + 1 + len(frame))  # spreadsheet rows
     return frame
 
