@@ -34,9 +34,11 @@ def _address_space() -> int:
 
 def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -> None:
     faulthandler.disable()  # a reader that aborts is expected here: the parent reports it in one sentence
-    # What the parent had (pandas, streamlit, caches) will not become garbage here: left out of the collector's
-    # scans, it costs a big read no pass over it, and its pages are not copied by the collector touching them.
+    # No cyclic collector in a child that reads one file and exits: its passes over what the parent had (pandas,
+    # streamlit, caches) and over a big sheet's 100,000 row lists cost a tenth of the read and would copy the
+    # parent's pages by touching them. Cycles it leaves are freed with the process; the limit still bounds it.
     gc.freeze()
+    gc.disable()
     limit = _address_space() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
