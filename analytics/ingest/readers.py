@@ -16,7 +16,7 @@ import python_calamine
 from charset_normalizer import from_bytes
 
 from analytics.ingest.errors import ImportRejected, Issue
-from analytics.ingest.limits import check_declared, check_width, cut_long_text, formulas_without_values
+from analytics.ingest.limits import check_declared, check_filled, check_width, cut_long_text, formulas_without_values
 
 Cell = object
 # A sheet of formatted but empty rows ends the grid here; a real ledger never has that many blanks in a row.
@@ -111,15 +111,18 @@ def _xml_unescape(text: str) -> str:
 
 def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
     """Read every sheet of an .xlsx/.xlsm/.xls/.ods workbook (absurd shapes refused before reading)."""
+    parts = _sheet_parts(data) if data.startswith(b"PK") else {}
     if data.startswith(b"PK"):
         check_declared(data, file_name)
+        check_filled(data, file_name, parts)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise ImportRejected("password_protected", file_name) from None
+    except MemoryError:
+        raise  # past the sandbox's limit: reported as too demanding, not as a damaged file
     except Exception as exc:  # calamine raises several types for damaged files
         raise ImportRejected("unreadable_workbook", file_name, params={"detail": str(exc)}) from None
-    parts = _sheet_parts(data) if data.startswith(b"PK") else {}
     formula_notes = formulas_without_values(data, {posixpath.basename(p.filename): n for n, p in parts.items()})
     grids = []
     with book:
@@ -130,6 +133,8 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
                 sheet = book.get_sheet_by_name(meta.name)
                 rows, skipped = _read_sheet(sheet)
                 merged = sheet.merged_cell_ranges or []
+            except MemoryError:
+                raise
             except Exception as exc:
                 raise ImportRejected(
                     "unreadable_sheet", file_name, sheet=meta.name, params={"detail": str(exc)}
