@@ -94,7 +94,13 @@ def check_filled(data: bytes, file_name: str, sheet_parts: dict[str, zipfile.Zip
         if min(rows * columns, info.file_size // _MIN_CELL_BYTES) <= MAX_FILLED_CELLS:
             continue
         if _values_beyond(archive, info, MAX_FILLED_CELLS):
-            raise ImportRejected("too_many_cells", file_name, sheet=sheet, params={"max_cells": MAX_FILLED_CELLS})
+            check_filled_count(MAX_FILLED_CELLS + 1, file_name, sheet)
+
+
+def check_filled_count(filled: int, file_name: str, sheet: str) -> None:
+    """Refuse a sheet once `filled` of its cells hold a value and that is more than one read can hold."""
+    if filled > MAX_FILLED_CELLS:
+        raise ImportRejected("too_many_cells", file_name, sheet=sheet, params={"max_cells": MAX_FILLED_CELLS})
 
 
 def _values_beyond(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bool:

@@ -16,7 +16,14 @@ import python_calamine
 from charset_normalizer import from_bytes
 
 from analytics.ingest.errors import ImportRejected, Issue
-from analytics.ingest.limits import check_declared, check_filled, check_width, cut_long_text, formulas_without_values
+from analytics.ingest.limits import (
+    check_declared,
+    check_filled,
+    check_filled_count,
+    check_width,
+    cut_long_text,
+    formulas_without_values,
+)
 
 Cell = object
 # A sheet of formatted but empty rows ends the grid here; a real ledger never has that many blanks in a row.
@@ -207,8 +214,14 @@ def _delimiter(text: str) -> str:
 def text_grid(text: str, file_name: str) -> SheetGrid:
     """A decoded CSV text as one sheet named after the file."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[list[Cell]] = [[c if c.strip() else None for c in row] for row in reader]
-    rows, _ = _trim_blank_tail(rows)
     name = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    rows: list[list[Cell]] = []
+    filled = 0
+    for row in reader:
+        cells = [c if c.strip() else None for c in row]
+        filled += len(cells) - cells.count(None)
+        check_filled_count(filled, file_name, name)  # a million rows are refused as they are read, not held
+        rows.append(cells)
+    rows, _ = _trim_blank_tail(rows)
     check_width(rows, file_name, name)
     return SheetGrid(name, rows, notes=cut_long_text(rows, name))

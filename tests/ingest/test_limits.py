@@ -98,6 +98,18 @@ def test_formatted_empty_rows_are_no_filled_cells(small_limit: int) -> None:
     assert result.projects["investment_wan"].tolist() == [100.0, 200.0]
 
 
+def test_a_csv_with_more_filled_cells_than_a_read_holds_is_refused(small_limit: int) -> None:
+    lines = ["项目名称,计划总投资", *(f"项目{r},{r}" for r in range(500))]  # 2 + 2 × 500 = 1,002 filled cells
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger("\n".join(lines).encode(), "台账.csv")
+    assert (refused.value.code, refused.value.sheet) == ("too_many_cells", "台账")
+
+
+def test_empty_csv_fields_are_no_filled_cells(small_limit: int) -> None:
+    lines = ["项目名称,计划总投资", "甲项目,100", *([",,, ,"] * 2000), "乙项目,200"]
+    assert read_ledger("\n".join(lines).encode(), "台账.csv").rows_imported == 2
+
+
 def test_a_csv_wider_than_any_ledger_is_refused() -> None:
     with pytest.raises(ImportRejected) as refused:
         read_ledger(("项目名称," * 5000 + "\n").encode(), "宽表.csv")
