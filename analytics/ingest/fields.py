@@ -130,7 +130,10 @@ def flag_field(cells: Cells) -> Field:
 def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = lookup) -> pd.Series:
     """Map texts to keys via the vocabulary, computing each distinct text once."""
     uniques = raw_text.dropna().unique()
-    return raw_text.map({u: how(table, u) for u in uniques}).astype(object)
+    # Read as Series.map(dict) reads its mapping (inferred as text: a text that maps to no key gives NaN), then a
+    # dict look-up per cell: Series.map would hash every text again through an Index.
+    keys = pd.Series({u: how(table, u) for u in uniques}).astype(object).to_dict()
+    return pd.Series([keys.get(text, np.nan) for text in raw_text.to_numpy()], index=raw_text.index, dtype=object)
 
 
 def industry_field(
@@ -185,26 +188,30 @@ def stage_field(
     date_rank = np.full(len(raw_text), -1)
     for column, stage in DATE_EVENT.items():
         date_rank = np.where(dates[column].isna().to_numpy(), date_rank, np.maximum(date_rank, RANK[stage]))
-    named_rank = named.map(RANK).fillna(-1).astype(int).to_numpy()
+    named_rank = np.fromiter((RANK.get(key, -1) for key in named.to_numpy()), dtype=int, count=len(named))
     suspended = (named == SUSPENDED).to_numpy()
     disagree = ~suspended & named.notna().to_numpy() & (date_rank > named_rank)
     inferred = np.array(LADDER, dtype=object)[np.maximum(np.maximum(date_rank, named_rank), 0)]
-    # A ledger whose stage column lags its dates has such a row in every few: one plain loop over those rows.
-    rows = raw_text.index[disagree]
+    # A ledger whose stage column lags its dates has such a row in every few (a quarter of 100,000): one plain
+    # loop over those rows, each stage's catalogue reference made once.
+    refs = {key: ref(f"stage.{key}") for key in {*inferred[disagree], *named.to_numpy()[disagree]}}
+    sheet, label = cells.sheet, cells.label
     for r, text, said_key, section_key, stage_key in zip(
-        rows, raw_text.to_numpy()[disagree], named.to_numpy()[disagree], section.to_numpy()[disagree],
-        inferred[disagree], strict=True,
+        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree], named.to_numpy()[disagree],
+        section.to_numpy()[disagree], inferred[disagree], strict=True,
     ):  # fmt: skip
-        where = (cells.sheet, int(r), cells.label, "warning")
-        stage, said = ref(f"stage.{stage_key}"), ref(f"stage.{said_key}")
+        stage = dict(refs[stage_key])
         if text:
-            issues.append(Issue("stage_behind_dates", *where, {"text": text, "stage": stage}))
+            issues.append(Issue("stage_behind_dates", sheet, r, label, "warning", {"text": text, "stage": stage}))
         elif section_key == said_key:
-            issues.append(Issue("section_stage_behind_dates", *where, {"said": said, "stage": stage}))
-        else:
+            said = dict(refs[said_key])
             issues.append(
-                Issue("sheet_stage_behind_dates", *where, {"sheet": context.name, "said": said, "stage": stage})
+                Issue("section_stage_behind_dates", sheet, r, label, "warning", {"said": said, "stage": stage})
             )
+        else:
+            said = dict(refs[said_key])
+            params = {"sheet": context.name, "said": said, "stage": stage}
+            issues.append(Issue("sheet_stage_behind_dates", sheet, r, label, "warning", params))
     values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
     return Field(values, issues, raw_text)
 
