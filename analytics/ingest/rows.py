@@ -230,6 +230,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
 
 _AS_ABOVE = object()
 _BLANKS = ["", " ", "\u3000", "\n", "\t"]
+_blank_cell = np.frompyfunc(frozenset(_BLANKS).__contains__, 1, 1)
 # Text without which a lead cell cannot make its row a footnote, cut-off line or numbered title: a colon, a
 # cut-off word or a totals marker of the vocabulary (in both scripts) anywhere, or an outline number at the start
 # ({end}: where a text ends).
@@ -277,22 +278,25 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     Classifying needs every cell as text and several vocabulary look-ups per distinct text; on a
     100,000-row export that is most of the import time, while almost every row is a plain project.
     """
-    filled = raw.notna() & ~raw.isin(_BLANKS)
-    n_filled = filled.sum(axis=1)
-    suspect = n_filled <= 3
+    values = raw.to_numpy(dtype=object)
+    # numpy over the one object block: pandas' notna and isin go column by column through their machinery.
+    filled = ~pd.isna(values) & ~_blank_cell(values).astype(bool)
+    suspect = filled.sum(axis=1) <= 3
     name_col = header.field_columns().get("project_name")
     lead = sorted({*range(min(3, len(raw.columns))), *([name_col.index] if name_col else [])})
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        texts = raw[c].where(filled[c] & raw[c].map(type).eq(str), "")
-        suspect |= _suspect_text(texts.tolist(), vocab.totals_markers)
-        suspect |= texts.eq(labels.get(c, "\0"))
+        column = zip(values[:, c].tolist(), filled[:, c].tolist(), strict=True)
+        texts = [value if full and type(value) is str else "" for value, full in column]
+        suspect |= _suspect_text(texts, vocab.totals_markers)
+        suspect |= np.asarray(texts, dtype=object) == labels.get(c, "\0")
         if name_col is not None and c == name_col.index:
-            suspect |= texts.str.len().between(1, _SHORT_NAME)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            suspect |= (lengths >= 1) & (lengths <= _SHORT_NAME)
     if name_col is not None:
-        suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
+        suspect |= ~filled[:, name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
-    return suspect
+    return pd.Series(suspect, index=raw.index)
 
 
 def classify_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> Rows:
