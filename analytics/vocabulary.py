@@ -68,6 +68,7 @@ def identity_key(text: str | None) -> str:
 
 
 _JOIN = "\x00"
+_IDENTITY_NOISE_BUT_JOIN = re.compile(r"(?:[^\w\x00]|_)+")
 
 
 def identity_keys(texts: Sequence[str | None]) -> list[str]:
@@ -84,11 +85,11 @@ def identity_keys(texts: Sequence[str | None]) -> list[str]:
         joined.encode("gb2312")  # no text has a Traditional character: none needs converting
     except UnicodeEncodeError:
         joined = _JOIN.join(map(to_simplified, joined.split(_JOIN)))
-    # _IDENTITY_NOISE ([\s\W_]: \w is exactly str.isalnum() or "_") among the characters present, NUL kept; most
-    # names have none, and a class of the few there are is quicker to scan for than \W.
-    noise = sorted(c for c in set(joined) if not c.isalnum() and c != _JOIN)
-    if noise:
-        joined = re.sub(f"[{''.join(map(re.escape, noise))}]+", "", joined)
+    # _IDENTITY_NOISE ([\s\W_]: \w is exactly str.isalnum() or "_"), NUL kept. Most names hold none, which one
+    # isalnum() over all of them tells at C speed, where the regex would test every character.
+    words = joined.replace(_JOIN, "")
+    if words and not words.isalnum():
+        joined = _IDENTITY_NOISE_BUT_JOIN.sub("", joined)
     return joined.lower().split(_JOIN)
 
 
