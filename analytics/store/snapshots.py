@@ -90,7 +90,7 @@ def store_snapshot(
     digest = sha256(data)
     who = who or current_user()
     created_at = created_at or datetime.now().replace(microsecond=0)
-    projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
+    projects = ledger.projects.reindex(columns=PROJECT_COLUMNS)  # a new frame (copy on write): the key goes on it only
     projects.insert(0, "project_key", project_keys(projects))
     # Codes and params, not sentences: the report renders in either language whenever it is read.
     issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False, separators=(",", ":"))
