@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -19,7 +19,7 @@ from analytics.ingest.limits import column_letter
 from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
-from analytics.vocabulary import Vocabulary, header_key, identity_key, lookup, lookup_stage, vocabulary
+from analytics.vocabulary import Vocabulary, header_key, identity_keys, lookup, lookup_stage, vocabulary
 
 _NUMERIC = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?")
 _SUMMARY_SHEET = re.compile(r"汇总|总表|全部|总台账|合计")
@@ -35,7 +35,7 @@ _FORM_MAX_ROWS = 100
 class SheetPlan:
     """How one sheet will be read: its header and column mapping (shown to the analyst before commit)."""
 
-    grid: SheetGrid
+    grid: SheetGrid  # once read, only a targets sheet keeps its cells (they are stored with the snapshot)
     header: Header | None
     role: str  # "ledger", "targets", "skipped"
     reason: str = ""  # why a sheet is skipped: the catalogue entry sheet_reason.<reason> says it in words
@@ -273,6 +273,11 @@ def read_ledger(
     order = {plan.grid.name: i for i, plan in enumerate(plans)}
     issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
     used = {i.params["code"] for i in issues if i.code == "currency_converted"}
+    for plan in plans:
+        if plan.role != "targets":
+            # Read already: a 100,000-row sheet's cells would double what the result holds and what the
+            # sandbox carries back to the server, for nothing.
+            plan.grid = replace(plan.grid, rows=[])
     return LedgerRead(
         file_name, fmt, projects, issues, rows_read, rows_rejected, title_as_of or footnote_as_of, plans,
         {code: rates[code] for code in sorted(used)},
@@ -379,8 +384,8 @@ def _merge_across_sheets(projects: pd.DataFrame, issues: list[Issue]) -> pd.Data
     one project, kept at its first place with the fields the other sheet adds; a note gives both places."""
     if projects["source_sheet"].nunique() < 2:
         return projects
-    names = projects["project_name"].map(identity_key)
-    investors = projects["investor"].map(identity_key)
+    names = pd.Series(identity_keys(projects["project_name"].tolist()), index=projects.index, dtype=object)
+    investors = pd.Series(identity_keys(projects["investor"].tolist()), index=projects.index, dtype=object)
     repeated = names.duplicated(keep=False)
     if not repeated.any():
         return projects

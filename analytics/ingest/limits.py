@@ -2,8 +2,9 @@
 
 A workbook declares each sheet's used range (`<dimension ref="A1:XFD1048576"/>`) at the top of the sheet's XML;
 readers size their grid from it, so one stray cell at XFD1048576 would ask for hundreds of gigabytes. These
-checks read that declaration (a few kilobytes of each sheet) and the parsed grid's width, and refuse in one
-sentence. Real ledgers have a few dozen columns and at most tens of thousands of rows.
+checks read that declaration (a few kilobytes of each sheet), count a sheet's values when neither it nor the
+sheet's size rules out a million real rows, and check the parsed grid's width; each refuses in one sentence.
+Real ledgers have a few dozen columns and at most tens of thousands of rows.
 """
 
 from __future__ import annotations
@@ -19,9 +20,18 @@ MAX_COLUMNS = 1_000
 """Columns a sheet may use (Excel allows 16,384; a ledger has a few dozen)."""
 MAX_DECLARED_CELLS = 20_000_000
 """Cells a sheet's declared range may span (rows × columns): about 1,000,000 rows of 20 columns."""
+MAX_FILLED_CELLS = 3_000_000
+"""Cells holding a value one sheet may have: about 100,000 rows of 30 columns, or 300,000 of 10. A read holds each
+twice (the reader's and Python's), a few hundred bytes in all: a million real rows would not fit the sandbox's
+memory or time, and are refused before a reader starts on them."""
 MAX_TEXT = 32_767
 """Characters in one cell, Excel's own limit; longer text (only CSV can hold it) is cut, with a warning."""
 _HEAD_BYTES = 4096
+_MIN_CELL_BYTES = 15  # the shortest XML of a cell with a value: <c><v>1</v></c>
+_CHUNK = 4 * 1024 * 1024
+# The end of a cell's value (<v>…</v>, or an inline string <is>…</is>), with or without a namespace prefix.
+_VALUE_END = (b"</v>", b"</is>")
+_PREFIXED_VALUE_END = re.compile(rb"</[A-Za-z_][\w.-]*:(?:v|is)>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -65,6 +75,49 @@ def check_declared(data: bytes, file_name: str) -> None:
                 file_name,
                 params={"part": part, "rows": rows, "columns": columns, "max_columns": MAX_COLUMNS},
             )
+
+
+def check_filled(data: bytes, file_name: str, sheet_parts: dict[str, zipfile.ZipInfo]) -> None:
+    """Refuse an .xlsx sheet with more cells holding a value than one read can hold, before any reader parses it.
+
+    A sheet whose declared range or unpacked size rules that out (every real ledger) costs nothing; any other
+    has its values counted in one streamed pass that stops at the limit. A million formatted but empty rows
+    hold no values and pass. `sheet_parts` maps each sheet's name to its worksheet part.
+    """
+    declared = declared_shapes(data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    for sheet, info in sheet_parts.items():
+        rows, columns = declared.get(posixpath.basename(info.filename), (MAX_FILLED_CELLS, MAX_FILLED_CELLS))
+        if min(rows * columns, info.file_size // _MIN_CELL_BYTES) <= MAX_FILLED_CELLS:
+            continue
+        if _values_beyond(archive, info, MAX_FILLED_CELLS):
+            check_filled_count(MAX_FILLED_CELLS + 1, file_name, sheet)
+
+
+def check_filled_count(filled: int, file_name: str, sheet: str) -> None:
+    """Refuse a sheet once `filled` of its cells hold a value and that is more than one read can hold."""
+    if filled > MAX_FILLED_CELLS:
+        raise ImportRejected("too_many_cells", file_name, sheet=sheet, params={"max_cells": MAX_FILLED_CELLS})
+
+
+def _values_beyond(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bool:
+    """Whether a worksheet part holds more than `limit` values (a value split by a 4 MB chunk's edge is missed:
+    a handful in a sheet of millions)."""
+    found = 0
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                found += sum(chunk.count(end) for end in _VALUE_END)
+                if b":v>" in chunk or b":is>" in chunk:
+                    found += len(_PREFIXED_VALUE_END.findall(chunk))
+                if found > limit:
+                    return True
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False  # a damaged part is the reader's to report
+    return False
 
 
 def check_width(rows: list[list[object]], file_name: str, sheet: str) -> None:

@@ -37,11 +37,14 @@ def sha256(data: bytes) -> str:
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
-    from analytics.vocabulary import identity_key
+    import pandas as pd
 
-    names = projects["project_name"].map(identity_key)
-    investors = projects["investor"].map(identity_key)
-    return names + "|" + investors
+    from analytics.vocabulary import identity_keys
+
+    names = identity_keys(projects["project_name"].tolist())
+    investors = identity_keys(projects["investor"].tolist())
+    return pd.Series([f"{name}|{investor}" for name, investor in zip(names, investors, strict=True)],
+                     index=projects.index, dtype=object)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def store_snapshot(
     digest = sha256(data)
     who = who or current_user()
     created_at = created_at or datetime.now().replace(microsecond=0)
-    projects = ledger.projects.reindex(columns=PROJECT_COLUMNS).copy()
+    projects = ledger.projects.reindex(columns=PROJECT_COLUMNS)  # a new frame (copy on write): the key goes on it only
     projects.insert(0, "project_key", project_keys(projects))
     # Codes and params, not sentences: the report renders in either language whenever it is read.
     issues_json = json.dumps([i.record() for i in ledger.issues], ensure_ascii=False, separators=(",", ":"))

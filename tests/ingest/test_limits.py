@@ -12,14 +12,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.ingest import limits
 from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import LedgerRead, read_ledger
 from analytics.ingest.limits import MAX_TEXT, declared_shapes
 from analytics.ingest.sandbox import run_limited
 from analytics.store.seed import SAMPLE_LEDGER
+from tests.fixtures import ledgers as fx
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,6 +49,65 @@ def test_a_stray_far_cell_is_refused_from_the_declared_range(stray: str, rows: i
     assert refused.value.code == "sheet_too_large"
     assert time.monotonic() - started < 5  # a guard against a hang, far above the real figure
     assert "1000" in refused.value.sentence() and "16384" in refused.value.sentence()
+
+
+def _filled_sheet(projects: int, prefix: str = "") -> bytes:
+    """A header of two cells and `projects` rows of two values each: 2 + 2 × projects filled cells."""
+    c, v = f"{prefix}c", f"{prefix}v"
+    rows = [f'<row r="1">{fx._inline("A1", "项目名称")}{fx._inline("B1", "计划总投资")}</row>']
+    rows += [
+        f'<row r="{r}">{fx._inline(f"A{r}", f"项目{r}")}<{c} r="B{r}"><{v}>{r}</{v}></{c}></row>'
+        for r in range(2, projects + 2)
+    ]
+    return fx.raw_xlsx("".join(rows))
+
+
+@pytest.fixture
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A limit of 1,000 filled cells, so a sheet past it is small enough to build in a test."""
+    monkeypatch.setattr(limits, "MAX_FILLED_CELLS", 1000)
+    return 1000
+
+
+def test_a_sheet_with_more_filled_cells_than_a_read_holds_is_refused_before_it_is_read(
+    small_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_reader(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the workbook was handed to the reader")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", no_reader)
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger(_filled_sheet(500), "百万行.xlsx")  # 2 + 2 × 500 = 1,002 filled cells
+    assert (refused.value.code, refused.value.sheet) == ("too_many_cells", "台账")
+    assert "1,000" in refused.value.sentence() and "1,000" in refused.value.sentence("en")
+
+
+def test_a_sheet_at_the_filled_cells_limit_is_read(small_limit: int) -> None:
+    result = read_ledger(_filled_sheet(499), "台账.xlsx")  # 2 + 2 × 499 = 1,000 filled cells
+    assert result.rows_imported == 499
+
+
+def test_filled_cells_are_counted_with_a_namespace_prefix_too(small_limit: int) -> None:
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger(_filled_sheet(500, prefix="x:"), "台账.xlsx")
+    assert refused.value.code == "too_many_cells"
+
+
+def test_formatted_empty_rows_are_no_filled_cells(small_limit: int) -> None:
+    result = read_ledger(fx.formatted_empty_rows_xlsx(5000), "台账.xlsx")  # 5,000 styled rows, 6 values
+    assert result.projects["investment_wan"].tolist() == [100.0, 200.0]
+
+
+def test_a_csv_with_more_filled_cells_than_a_read_holds_is_refused(small_limit: int) -> None:
+    lines = ["项目名称,计划总投资", *(f"项目{r},{r}" for r in range(500))]  # 2 + 2 × 500 = 1,002 filled cells
+    with pytest.raises(ImportRejected) as refused:
+        read_ledger("\n".join(lines).encode(), "台账.csv")
+    assert (refused.value.code, refused.value.sheet) == ("too_many_cells", "台账")
+
+
+def test_empty_csv_fields_are_no_filled_cells(small_limit: int) -> None:
+    lines = ["项目名称,计划总投资", "甲项目,100", *([",,, ,"] * 2000), "乙项目,200"]
+    assert read_ledger("\n".join(lines).encode(), "台账.csv").rows_imported == 2
 
 
 def test_a_csv_wider_than_any_ledger_is_refused() -> None:
@@ -92,6 +154,17 @@ def _refuse() -> None:
 def test_a_runaway_read_ends_only_its_child(runaway) -> None:
     with pytest.raises(ImportRejected) as refused:
         run_limited(runaway, file_name="坏.xlsx", memory=256 * 1024 * 1024, seconds=20)
+    assert refused.value.code == "too_demanding"
+
+
+@pytest.mark.parametrize("step", ["from_filelike", "get_sheet_by_name"])
+def test_a_reader_out_of_memory_is_too_demanding_not_a_damaged_file(step: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def out_of_memory(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, step, out_of_memory)
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(read_ledger, fx.title_rows_xlsx(), "台账.xlsx", file_name="台账.xlsx")
     assert refused.value.code == "too_demanding"
 
 

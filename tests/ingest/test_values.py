@@ -73,6 +73,17 @@ def test_normalise_text_keeps_index_and_does_not_touch_input() -> None:
     assert s.tolist() == [" a ", 1.0, None]
 
 
+def test_normalise_text_cleans_each_cell_of_a_column_apart() -> None:
+    """A column's texts are cleaned together: spaces at a cell's edges and blank cells never reach a neighbour."""
+    s = pd.Series([" a ", "  ", "b\u3000", "\u3000c", None, "ｆ\u200b ｇ", 3.0, " a ", "\t"], dtype=object)
+    assert normalise_text(s).tolist() == ["a", None, "b", "c", None, "f g", "3", "a", None]
+
+
+def test_normalise_text_of_a_column_with_a_nul_in_a_cell() -> None:
+    s = pd.Series([" a ", "d\x00 e ", "  ", "b  c"], dtype=object)
+    assert normalise_text(s).tolist() == ["a", "d\x00 e", None, "b c"]
+
+
 @pytest.mark.parametrize("text", [*PLACEHOLDERS, "---", "———", "na"])
 def test_is_placeholder_true(text: str) -> None:
     assert is_placeholder(normalise_text(_one(text))).iloc[0]

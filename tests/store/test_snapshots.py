@@ -125,6 +125,19 @@ def test_project_identity_ignores_script_width_and_spacing() -> None:
     assert keys[1] != keys[2]
 
 
+def test_project_keys_are_worked_out_name_by_name() -> None:
+    """Names are keyed together in one pass: nothing of one name may reach the next (a final sigma stays
+    final, an accent at the start of a name does not join the letter before it)."""
+    frame = pd.DataFrame(
+        {
+            "project_name": ["ΑΣ", "e", "\u0301x", "華藝 項目", None, "", "Ａ_b-c"],
+            "investor": ["古鎮", None, None, None, "乙公司", None, "Ｂ"],
+        },
+        dtype=object,  # as the importer hands them over: None where a cell was empty
+    )
+    assert project_keys(frame).tolist() == ["ας|古镇", "e|", "x|", "华艺项目|", "|乙公司", "|", "abc|b"]
+
+
 def test_a_previewed_ledger_is_stored_without_reading_the_upload_again(
     con,
     monkeypatch: pytest.MonkeyPatch,
