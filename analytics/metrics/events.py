@@ -6,7 +6,6 @@ Every function is `(connection, snapshot_id, filters, year, …) -> DataFrame`, 
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -14,7 +13,7 @@ import duckdb
 
 from analytics.domain import EVENT_DATE, EVENTS
 from analytics.metrics import sums
-from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.filters import SCOPE, Filters, every_industry
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -48,14 +47,7 @@ _FLOWS = """
 def flow_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> list[Flow]:
     """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
     found = con.execute(_FLOWS.format(events=events_sql()), filters.params(snapshot_id, year=year)).fetchall()
-    got = {(industry, event): (count, investment) for industry, event, count, investment in found}
-    rows = []
-    for industry in filters.industries:
-        for event in EVENTS:
-            count, investment = got.get((industry, event), (0, 0.0))
-            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
-            rows.append(Flow(industry, event, int(count), investment))
-    return rows
+    return [Flow(*row) for row in every_industry(found, filters, EVENTS)]
 
 
 def flows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> pd.DataFrame:
