@@ -6,7 +6,6 @@ Every function is `(connection, snapshot_id, filters, year, …) -> DataFrame`, 
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -14,7 +13,7 @@ import duckdb
 
 from analytics.domain import EVENT_DATE, EVENTS
 from analytics.metrics import sums
-from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.filters import SCOPE, Filters, every_industry
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -44,23 +43,17 @@ _FLOWS = f"SELECT p.industry, {_event_columns(('$year',))} {SCOPE} GROUP BY p.in
 _TWO_YEARS = f"SELECT p.industry, {_event_columns(('$year', '$year - 1'))} {SCOPE} GROUP BY p.industry"
 
 
-def _wide(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, dict[str, object]]:
-    """industry → its row of a per-industry query, by column name."""
+def _wide(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict[str, object]]:
+    """The rows of a per-industry query, by column name."""
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _flow_rows(wide: dict[str, dict[str, object]], filters: Filters, i: int) -> list[Flow]:
+def _flow_rows(wide: list[dict[str, object]], filters: Filters, i: int) -> list[Flow]:
     """Year i of a per-industry query as flow rows: every chosen industry × event, zeros included."""
-    rows = []
-    for industry in filters.industries:
-        found = wide.get(industry, {})
-        for event in EVENTS:
-            count, investment = found.get(f"n_{event}_{i}", 0), found.get(f"wan_{event}_{i}", 0.0)
-            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
-            rows.append(Flow(industry, event, int(count), investment))
-    return rows
+    found = [(row["industry"], e, row[f"n_{e}_{i}"], row[f"wan_{e}_{i}"]) for row in wide for e in EVENTS]
+    return [Flow(*row) for row in every_industry(found, filters, EVENTS)]
 
 
 def flow_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> list[Flow]:

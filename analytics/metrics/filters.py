@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analytics.domain import INDUSTRIES
@@ -34,3 +36,15 @@ SCOPE = """
     WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
 """
 """The FROM/WHERE of every metric: one snapshot's projects (alias p, snapshot s) within the filters."""
+
+
+def every_industry(found: Iterable[tuple], filters: Filters, keys: Iterable[str]) -> list[tuple[str, str, int, float]]:
+    """(industry, key, count, 万元) for every chosen industry × key, in order, from the rows of a query grouped by
+    industry and key: what it did not find is zero, and so is a NaN sum (as the frames always showed it)."""
+    got = {(industry, key): (count, amount) for industry, key, count, amount in found}
+    rows = []
+    for industry in filters.industries:
+        for key in keys:
+            count, amount = got.get((industry, key), (0, 0.0))
+            rows.append((industry, key, int(count), 0.0 if amount is None or math.isnan(amount) else float(amount)))
+    return rows

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import duckdb
 
 from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, reached_sql, stage_at_sql
-from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.filters import SCOPE, Filters, every_industry
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -36,15 +36,7 @@ class Cell(NamedTuple):
 
 
 def _fill_cells(found: list[tuple], filters: Filters) -> list[Cell]:
-    """Every chosen industry × stage in ladder order with what the query found; the rest (and a NaN sum) zero."""
-    got = {(industry, stage): (projects, investment) for industry, stage, projects, investment in found}
-    cells = []
-    for industry in filters.industries:
-        for stage in ALL_STAGES:
-            projects, investment = got.get((industry, stage), (0, 0.0))
-            investment = 0.0 if investment is None or math.isnan(investment) else float(investment)
-            cells.append(Cell(industry, stage, int(projects), investment))
-    return cells
+    return [Cell(*row) for row in every_industry(found, filters, ALL_STAGES)]
 
 
 def _cell_frame(cells: list[Cell]) -> pd.DataFrame:
