@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -24,11 +24,14 @@ from analytics.domain import INDUSTRIES
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, t
 from analytics.metrics.filters import Filters
 from analytics.store import audit
-from analytics.store.connection import Database, DatabaseBusy, DatabaseUnavailable, database_path
+from analytics.store.connection import Database, DatabaseBusy, DatabaseUnavailable, database_path, file_version
 from analytics.store.seed import ensure_seeded
 from analytics.store.snapshots import active_snapshot_id, snapshot_info
 from analytics.store.users import authenticate, has_accounts
 from analytics.theme import day
+
+if TYPE_CHECKING:
+    import duckdb
 
 # The pages in menu order: (script, message key of its title, icon, URL path). A page joins this list
 # when its issue makes it real.
@@ -104,7 +107,7 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _metric(name: str, _fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: object) -> T:
-    # One read-only connection for all of a metric's queries (opening one costs ~20 ms; the result is cached).
+    # One cursor on the shared read-only instance for all of a metric's queries; the result is cached.
     with connection().reading() as con:
         return _fn(con, snapshot_id, filters, *args)
 
@@ -116,6 +119,20 @@ def metric(fn: Callable[..., T], snapshot_id: int, filters: Filters, *args: obje
     saves (st.cache_data.clear()).
     """
     return _metric(f"{fn.__module__}.{fn.__qualname__}", fn, snapshot_id, filters, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _read(name: str, _fn: Callable[..., T], path: str, version: tuple, *args: object) -> T:
+    with connection().reading() as con:
+        return _fn(con, *args)
+
+
+def read(fn: Callable[..., T], *args: object) -> T:
+    """fn(connection, *args), read again only once a write has changed the database file since (in this app or
+    from the command line): opening the file costs more than the small reads every run makes (15-20 ms, over
+    100 ms on a busy machine)."""
+    path = database_path()
+    return _read(f"{fn.__module__}.{fn.__qualname__}", fn, str(path), file_version(path), *args)
 
 
 def _frame_key(frame: pd.DataFrame) -> bytes:
@@ -337,6 +354,13 @@ def database_trouble(problem: DatabaseUnavailable, lang: str) -> str:
     return t("db.busy_gave_up" if isinstance(problem, DatabaseBusy) else "db.damaged", lang)
 
 
+def _frame_facts(con: duckdb.DuckDBPyConnection) -> tuple[int | None, dict | None, bool]:
+    """What every page's frame shows: the active snapshot, its details, whether any account exists."""
+    snapshot_id = active_snapshot_id(con)
+    snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
+    return snapshot_id, snapshot, has_accounts(con)
+
+
 def page_context(with_sidebar: bool = True) -> PageContext:
     """Everything a page needs before it draws: language, filter, who is signed in, active snapshot.
 
@@ -351,11 +375,7 @@ def page_context(with_sidebar: bool = True) -> PageContext:
         if _oidc_configured():
             _oidc_identity(settings)
         industries = sidebar(lang) if with_sidebar else industries_filter()
-        # One short read for all a page's frame needs: opening the file costs more than these queries together.
-        with connection().reading() as con:
-            snapshot_id = active_snapshot_id(con)
-            snapshot = snapshot_info(con, snapshot_id) if snapshot_id is not None else None
-            accounts = has_accounts(con)
+        snapshot_id, snapshot, accounts = read(_frame_facts)
         if with_sidebar:
             with st.sidebar:
                 _sign_in_box(lang, settings, accounts)

@@ -14,7 +14,7 @@ from analytics.metrics import reserve, risks
 from analytics.metrics import targets as target_metrics
 from analytics.store.targets import target_years
 from analytics.theme import PACE_COLOURS, count, day, percent, signed, signed_yi, yi
-from pages.context import PageContext, chart, connection, metric, page_context, snapshot_caption
+from pages.context import PageContext, chart, metric, page_context, read, snapshot_caption
 
 TOP_FLAGGED = 3
 # st.badge takes named colours only: the nearest to analytics.theme.STATUS_COLOURS.
@@ -54,7 +54,7 @@ def _kpis(ctx: PageContext, change: pd.DataFrame) -> None:
 
 def _targets(ctx: PageContext) -> None:
     """The town's targets for the year: target, done, completion and pace, one compact row per measure."""
-    year = target_metrics.default_target_year(ctx.snapshot["as_of"], target_years(connection()))
+    year = target_metrics.default_target_year(ctx.snapshot["as_of"], read(target_years))
     elapsed = target_metrics.elapsed_share(year, ctx.snapshot["as_of"])
     st.markdown(f"**{ctx.t('overview.targets', year=year, share=percent(elapsed))}**")
     progress = metric(target_metrics.progress, ctx.snapshot_id, ctx.filters, year)

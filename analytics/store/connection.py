@@ -70,6 +70,21 @@ def database_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("RESERVES_DB") or DEFAULT_DB)
 
 
+def file_version(path: str | os.PathLike | None = None) -> tuple:
+    """What changes whenever a write to the database completes, in this process or another: identity, size and
+    times (ns) of the file and of its write-ahead log. Reading the file changes none of them."""
+    db = database_path(path)
+    version = []
+    for file in (db, db.with_name(f"{db.name}.wal")):
+        try:
+            found = file.stat()
+        except FileNotFoundError:
+            version.append(None)
+        else:
+            version.append((found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+    return tuple(version)
+
+
 def archive_dir(path: str | os.PathLike | None = None) -> Path:
     """Folder beside the database holding every uploaded original and the journal, so it can be rebuilt."""
     db = database_path(path)

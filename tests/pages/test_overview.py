@@ -132,9 +132,13 @@ def test_overview_keeps_the_first_screen_above_the_chart(sample_db: Path) -> Non
     assert layout.index("title") < layout.index("metric")
 
 
-def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Menu, sign-in and the active snapshot share one short read: opening the file is what costs."""
+def test_the_page_frame_reads_the_database_only_after_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Menu, sign-in and the active snapshot are read on one connection, and again only once a write (here
+    the command line's `user add`) has changed the file: opening it costs more than these reads."""
     from analytics.store import connection
+    from tests.pages.apptest import create_analyst
 
     path = tmp_path / "empty.duckdb"
     connection.connect(path).close()  # no snapshot yet: the page draws its frame and one line, nothing else
@@ -144,11 +148,15 @@ def test_the_page_frame_reads_the_database_once_a_run(tmp_path: Path, monkeypatc
     monkeypatch.setattr(connection, "_open", lambda *args, **kwargs: opened.append(args) or real_open(*args, **kwargs))
     at = open_page("overview")
     assert not at.exception
-    assert at.caption[-1].value.startswith("尚无分析员账户")  # the sign-in box still knows there is no account
+    assert at.caption[-1].value.startswith("尚无分析员账户")
     opened.clear()
     at.run()
+    assert opened == []  # nothing changed: nothing opened
+    create_analyst()  # as `python -m analytics user add` does, from outside the app
+    at.run()
     assert not at.exception
-    assert len(opened) <= 1  # none while the shared read-only instance is still open from the last run
+    assert len(opened) == 1
+    assert at.text_input(key="sign_in_name")  # the sign-in form, now that an account exists
 
 
 def test_the_libraries_objects_are_kept_out_of_each_runs_garbage_collection(sample_db: Path) -> None:
@@ -194,6 +202,17 @@ def test_no_change_is_shown_on_the_earliest_snapshot(sample_db: Path) -> None:
     assert len(at.metric) == 7
     assert all(not m.delta for m in at.metric)  # no +/− from zero: there is nothing earlier to compare with
     assert "没有更早的快照" in at.caption[0].value
+
+
+def test_a_snapshot_switched_from_outside_shows_on_the_next_run(sample_db: Path) -> None:
+    at = open_page("overview")
+    assert "数据截至 2023-12-31" in at.caption[0].value
+    at.run()  # the frame now comes from the cache of this version of the file
+    with open_database(sample_db) as con:  # as the command line's `activate` would
+        con.execute(f"INSERT INTO settings VALUES ('active_snapshot', {SNAPSHOT_ON.format('2023-09-30')})")
+    at.run()
+    assert not at.exception
+    assert "数据截至 2023-09-30" in at.caption[0].value
 
 
 def test_targets_with_completion_and_pace(sample_db: Path) -> None:
