@@ -12,11 +12,11 @@ UV := $(PYTHON) -m uv
 
 install:
 	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --inexact --python $(PYTHON)
+	$(UV) sync --frozen --inexact --compile-bytecode --python $(PYTHON)
 
 install-test:
 	@$(PYTHON) -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --extra test --python $(PYTHON)
+	$(UV) sync --frozen --extra test --compile-bytecode --python $(PYTHON)
 
 # The browser smoke test drives Debian's chromium (Playwright cannot download its own browser here); the CJK and
 # emoji fonts make pages, screenshots and PDF exports show Chinese text and the 🔴/🟡/🟢 status markers.
