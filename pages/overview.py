@@ -8,18 +8,18 @@ import streamlit as st
 
 from analytics.charts.overview import investment_by_industry_stage
 from analytics.domain import TOWN
-from analytics.domain import yi as to_yi
 from analytics.i18n import label
 from analytics.metrics import reserve, risks
 from analytics.metrics import targets as target_metrics
 from analytics.store.targets import target_years
-from analytics.theme import PACE_COLOURS, count, day, percent, signed, signed_yi, yi
+from analytics.theme import count, day, percent, signed, signed_yi, yi
 from pages.context import PageContext, chart, metric, page_context, read, snapshot_caption
+from pages.summary_table import summary_table
 
 TOP_FLAGGED = 3
-# st.badge takes named colours only: the nearest to analytics.theme.STATUS_COLOURS.
+# st.badge and Markdown take named colours only: the nearest to analytics.theme's STATUS_COLOURS and PACE_COLOURS.
 BADGE_COLOURS = {"red": "red", "yellow": "orange", "green": "green"}
-PACE_GREY = "#6B7280"
+PACE_MARKS = {"ahead": "green", "on_track": "orange", "behind": "red"}
 
 
 def _delta_note(ctx: PageContext, change: pd.DataFrame) -> str:
@@ -75,14 +75,16 @@ def _targets(ctx: PageContext) -> None:
                 f"{yi(a)} / {yi(t)}" if m else f"{count(a)} / {count(t)}"
                 for a, t, m in zip(town["actual"], town["target"], money, strict=True)
             ],
-            "completion": [percent(c) for c in town["completion"]],
-            "status": [f"● {ctx.t(f'targets.status.{s}')}" if isinstance(s, str) else "—" for s in status],
+            # Completion and pace in one cell, coloured by the pace: the table stays within half a laptop screen.
+            "completion_pace": [
+                f"{percent(c)} · {ctx.t(f'targets.status.{s}')}" if isinstance(s, str) else percent(c)
+                for c, s in zip(town["completion"], status, strict=True)
+            ],
         }
     )
-    colours = [f"color: {PACE_COLOURS.get(s, PACE_GREY)}; font-weight: 600" for s in status]
+    colours = [PACE_MARKS.get(s, "gray") if isinstance(s, str) else None for s in status]
     table.columns = [ctx.t(f"overview.target_col.{c}") for c in table.columns]
-    styled = table.style.apply(lambda _: colours, subset=[table.columns[-1]])
-    st.dataframe(styled, hide_index=True, width="stretch", row_height=32, key="overview_targets")
+    summary_table(table, right=table.columns[1:2], colours={table.columns[-1]: colours})
 
 
 def _red_flags(ctx: PageContext) -> None:
@@ -112,22 +114,22 @@ def _detail(ctx: PageContext) -> None:
     cells = metric(reserve.by_industry_stage, ctx.snapshot_id, ctx.filters)
     st.plotly_chart(chart(investment_by_industry_stage, cells, ctx.lang), width="stretch", key="overview_chart")
     st.subheader(ctx.t("overview.by_industry"))
+    figures = {
+        "kpi.projects": [count(n) for n in by_industry["projects"]],
+        "table.investment_yi": [yi(w) for w in by_industry["investment_wan"]],
+        "kpi.key_projects": [count(n) for n in by_industry["key_projects"]],
+        "kpi.signed": [count(n) for n in by_industry["reached_signed"]],
+        "kpi.landed": [count(n) for n in by_industry["reached_landed"]],
+        "kpi.construction": [count(n) for n in by_industry["reached_construction"]],
+        "kpi.production": [count(n) for n in by_industry["reached_production"]],
+    }
     table = pd.DataFrame(
         {
             ctx.t("table.industry"): [label("industry", i, ctx.lang) for i in by_industry["industry"]],
-            ctx.t("kpi.projects"): by_industry["projects"],
-            ctx.t("table.investment_yi"): to_yi(by_industry["investment_wan"]),
-            ctx.t("kpi.key_projects"): by_industry["key_projects"],
-            ctx.t("kpi.signed"): by_industry["reached_signed"],
-            ctx.t("kpi.landed"): by_industry["reached_landed"],
-            ctx.t("kpi.construction"): by_industry["reached_construction"],
-            ctx.t("kpi.production"): by_industry["reached_production"],
+            **{ctx.t(key): column for key, column in figures.items()},
         }
     )
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={ctx.t("table.investment_yi"): st.column_config.NumberColumn(format="%.2f")},
-    )  # fmt: skip
+    summary_table(table, right=table.columns[1:])
 
 
 ctx = page_context()

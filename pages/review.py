@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from analytics.charts import channels as channel_charts
 from analytics.charts import review as charts
 from analytics.domain import INDUSTRIES, TOWN, WAN_PER_YI
-from analytics.i18n import label
+from analytics.i18n import LANGUAGES, label, t
 from analytics.metrics import channels, events, funnel, reserve, risks
 from analytics.theme import count, percent, yi
 from pages.context import PageContext, chart, metric, page_context, plain, snapshot_caption
@@ -18,6 +20,9 @@ LEAGUE_ROWS = 50
 """Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
 DETAIL_ROWS = 200
 """Referred projects listed under the league (those of the firms shown, largest first within each)."""
+SECTIONS = ("progress", "mix", "money", "key_projects", "channels")
+"""The page's sections, one tab each: only the open one is worked out and drawn (a fresh visit draws the three
+charts of the year's progress, not nine charts and five tables below the screen's edge)."""
 
 
 def _selected_rows(event, column: int = 0) -> list:
@@ -72,9 +77,8 @@ def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), ratio: tuple[str, .
     st.table(styled.format("{:.1f}", subset=list(ratio), na_rep="—"))
 
 
-def _channels(ctx: PageContext, year: int) -> None:
+def _channels(ctx: PageContext, year: int, cutoff: date) -> None:
     """招商渠道: which channels bring projects that land, the referral league, the industry fund."""
-    st.header(ctx.t("channels.header"))
     by_channel = metric(channels.by_channel, ctx.snapshot_id, ctx.filters, year)
     st.plotly_chart(
         chart(channel_charts.landing_by_channel, by_channel, ctx.lang), key="channel_chart", width="stretch"
@@ -177,6 +181,96 @@ def _channels(ctx: PageContext, year: int) -> None:
     st.caption(ctx.t("channels.fund_caption"))
 
 
+def _progress(ctx: PageContext, year: int, cutoff: date) -> None:
+    """The reserve at year end and the funnel (a click lists their projects), then signings month by month."""
+    selection: pd.DataFrame | None = None
+    selected = 0  # how many projects the picked bars hold (their rows come DETAIL_ROWS at most)
+    left, right = st.columns([3, 2])
+    with left:
+        at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
+        fig = chart(charts.reserve_at_year_end, at_end, year, ctx.lang)
+        event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
+        picked = _selected_rows(event)
+        if picked:
+            # Each bar's customdata ends with (industry, stage).
+            cells = frozenset((c[2], c[3]) for c in picked)
+            selection = metric(reserve.projects_at, ctx.snapshot_id, ctx.filters, cutoff, cells, DETAIL_ROWS)
+            picked_cells = at_end[[(i, s) in cells for i, s in zip(at_end["industry"], at_end["stage"], strict=True)]]
+            selected = int(picked_cells["projects"].sum())
+    with right:
+        scopes = [TOWN, *[i for i in INDUSTRIES if i in ctx.industries]]
+        scope = st.selectbox(
+            ctx.t("review.funnel_scope"), scopes, format_func=lambda k: label("industry", k, ctx.lang),
+            key="funnel_scope",
+        )  # fmt: skip
+        stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
+        stages = stages[stages["industry"] == scope]
+        event = st.plotly_chart(
+            chart(charts.funnel, stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points",
+            width="stretch",
+        )  # fmt: skip
+        picked = _selected_rows(event)
+        if picked:
+            rung = picked[0][0]
+            selection = metric(
+                funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, rung, scope, DETAIL_ROWS
+            )  # fmt: skip
+            selected = int(stages.loc[stages["stage"] == rung, "projects"].sum())
+    _show_selection(ctx, selection, selected)
+
+    monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
+    st.plotly_chart(chart(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
+
+
+def _mix(ctx: PageContext, year: int, cutoff: date) -> None:
+    cols = st.columns(2)
+    for i, (by, kind) in enumerate(
+        [("project_type", "project_type"), ("size_band", "size_band"), ("source_region", None), ("department", None)]
+    ):
+        with cols[i % 2]:
+            breakdown = metric(reserve.mix, ctx.snapshot_id, ctx.filters, by, year)
+            st.plotly_chart(
+                chart(charts.breakdown, breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch"
+            )
+
+
+def _money(ctx: PageContext, year: int, cutoff: date) -> None:
+    money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
+    if money["reporting"].sum() == 0:
+        st.info(ctx.t("review.money_none"))
+    else:
+        st.plotly_chart(chart(charts.money_in_place, money, ctx.lang), key="money_chart", width="stretch")
+
+
+def _key_projects(ctx: PageContext, year: int, cutoff: date) -> None:
+    flags = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)
+    if flags["key"] == 0:
+        st.info(ctx.t("review.key_none"))
+        return
+    if flags["key"] > DETAIL_ROWS:  # flagged first: what is cut off are the largest projects on schedule
+        st.caption(ctx.t("table.top_rows", n=DETAIL_ROWS, total=flags["key"]))
+    project_table(
+        ctx,
+        metric(risks.key_projects, ctx.snapshot_id, ctx.filters, None, DETAIL_ROWS),
+        key="key_projects",
+        extra_columns=["status", "overdue_since", "problems", "measures"],
+    )
+    st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
+
+
+def _sections(ctx: PageContext) -> list[str]:
+    """The tabs' labels in the page's language; a section chosen in the other language stays chosen."""
+    labels = [ctx.t(f"review.section.{s}") for s in SECTIONS]
+    chosen = st.session_state.get("review_section")
+    if chosen is not None and chosen not in labels:
+        for lang in LANGUAGES:
+            others = [t(f"review.section.{s}", lang) for s in SECTIONS]
+            if chosen in others:
+                st.session_state["review_section"] = labels[others.index(chosen)]
+                break
+    return labels
+
+
 ctx = page_context()
 if ctx.snapshot_id is None:
     st.title(ctx.t("nav.review"))
@@ -198,72 +292,9 @@ snapshot_caption(ctx)
 
 _kpis(ctx, metric(events.year_comparison, ctx.snapshot_id, ctx.filters, year))
 
-selection: pd.DataFrame | None = None
-selected = 0  # how many projects the picked bars hold (their rows come DETAIL_ROWS at most)
-left, right = st.columns([3, 2])
-with left:
-    at_end = metric(reserve.at_cutoff, ctx.snapshot_id, ctx.filters, cutoff)
-    fig = chart(charts.reserve_at_year_end, at_end, year, ctx.lang)
-    event = st.plotly_chart(fig, key="reserve_chart", on_select="rerun", selection_mode="points", width="stretch")
-    picked = _selected_rows(event)
-    if picked:
-        # Each bar's customdata ends with (industry, stage).
-        cells = frozenset((c[2], c[3]) for c in picked)
-        selection = metric(reserve.projects_at, ctx.snapshot_id, ctx.filters, cutoff, cells, DETAIL_ROWS)
-        picked_cells = at_end[[(i, s) in cells for i, s in zip(at_end["industry"], at_end["stage"], strict=True)]]
-        selected = int(picked_cells["projects"].sum())
-with right:
-    scopes = [TOWN, *[i for i in INDUSTRIES if i in ctx.industries]]
-    scope = st.selectbox(
-        ctx.t("review.funnel_scope"), scopes, format_func=lambda k: label("industry", k, ctx.lang), key="funnel_scope"
-    )
-    stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
-    stages = stages[stages["industry"] == scope]
-    event = st.plotly_chart(
-        chart(charts.funnel, stages, ctx.lang), key="funnel_chart", on_select="rerun", selection_mode="points",
-        width="stretch",
-    )  # fmt: skip
-    picked = _selected_rows(event)
-    if picked:
-        rung = picked[0][0]
-        selection = metric(
-            funnel.projects_reaching, ctx.snapshot_id, ctx.filters, cutoff, rung, scope, DETAIL_ROWS
-        )  # fmt: skip
-        selected = int(stages.loc[stages["stage"] == rung, "projects"].sum())
-_show_selection(ctx, selection, selected)
-
-monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
-st.plotly_chart(chart(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
-
-st.header(ctx.t("review.mix"))
-cols = st.columns(2)
-for i, (by, kind) in enumerate(
-    [("project_type", "project_type"), ("size_band", "size_band"), ("source_region", None), ("department", None)]
-):
-    with cols[i % 2]:
-        breakdown = metric(reserve.mix, ctx.snapshot_id, ctx.filters, by, year)
-        st.plotly_chart(chart(charts.breakdown, breakdown, by, ctx.lang, kind=kind), key=f"mix_{by}", width="stretch")
-
-st.header(ctx.t("review.money"))
-money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
-if money["reporting"].sum() == 0:
-    st.info(ctx.t("review.money_none"))
-else:
-    st.plotly_chart(chart(charts.money_in_place, money, ctx.lang), key="money_chart", width="stretch")
-
-st.header(ctx.t("review.key_projects"))
-flags = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)
-if flags["key"] == 0:
-    st.info(ctx.t("review.key_none"))
-else:
-    if flags["key"] > DETAIL_ROWS:  # flagged first: what is cut off are the largest projects on schedule
-        st.caption(ctx.t("table.top_rows", n=DETAIL_ROWS, total=flags["key"]))
-    project_table(
-        ctx,
-        metric(risks.key_projects, ctx.snapshot_id, ctx.filters, None, DETAIL_ROWS),
-        key="key_projects",
-        extra_columns=["status", "overdue_since", "problems", "measures"],
-    )
-    st.caption(ctx.t("review.flags", overdue=flags["overdue"], stalled=flags["stalled"]))
-
-_channels(ctx, year)
+draw = {"progress": _progress, "mix": _mix, "money": _money, "key_projects": _key_projects, "channels": _channels}
+tabs = st.tabs(_sections(ctx), key="review_section", on_change="rerun")
+for section, tab in zip(SECTIONS, tabs, strict=True):
+    if tab.open:
+        with tab:
+            draw[section](ctx, year, cutoff)

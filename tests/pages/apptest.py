@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from analytics.store.connection import connect, database_path, release_readers
@@ -27,6 +28,14 @@ def open_page(page: str, secrets: dict | None = None, **query: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     return at.switch_page(f"pages/{page}.py").run()
+
+
+def open_section(page: str, key: str, section: str, **query: str) -> AppTest:
+    """open_page, then the tab labelled `section` of the page's tabs `key` chosen, as a click on it would."""
+    at = open_page(page, **query)
+    assert section in [tab.label for tab in at.tabs], f"no tab {section!r}"
+    at.session_state[key] = section
+    return at.run()
 
 
 def open_database(path: Path) -> duckdb.DuckDBPyConnection:
@@ -70,6 +79,29 @@ def open_as_analyst(page: str, **query: str) -> AppTest:
 def rendered(markdown: str) -> str:
     """The text a Markdown element shows: backslash escapes removed, invisible word joiners (plain()) dropped."""
     return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
+_DIRECTIVE = re.compile(r"\*\*|:(?:small|red|orange|yellow|green|blue|violet|gray|grey|primary)\[|\]")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
+def summary_tables(at: AppTest) -> list[tuple[pd.DataFrame, dict[str, list[str | None]]]]:
+    """Each Markdown table on the page (pages/summary_table.py) read back as a reader sees it: a frame of its cells'
+    text, and the colour of each cell that has one, column by column. The parsing is the test's own."""
+    found = []
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not set(lines[1]) <= set("|-: "):
+            continue
+        rows = [[c.strip() for c in _CELL_SEPARATOR.split(line.strip()[1:-1])] for line in [lines[0], *lines[2:]]]
+        colours: dict[str, list[str | None]] = {}
+        for i, header in enumerate(rows[0]):
+            named = [re.search(r":(red|orange|green|gray|yellow|blue|violet)\[", row[i]) for row in rows[1:]]
+            if any(named):
+                colours[rendered(_DIRECTIVE.sub("", header))] = [m.group(1) if m else None for m in named]
+        text = [[rendered(_DIRECTIVE.sub("", cell)) for cell in row] for row in rows]
+        found.append((pd.DataFrame(text[1:], columns=text[0]), colours))
+    return found
 
 
 # The active snapshot as the dashboard picks it (newest as_of), for tests that count straight from tables.

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import open_database, open_page
+from tests.pages.apptest import open_database, open_page, summary_tables
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,6 +46,22 @@ def test_app_opens_on_overview_with_database_kpis(sample_db: Path) -> None:
     for label, value in _db_figures(sample_db).items():
         assert shown[label] == value
     assert "数据截至 2023-12-31" in at.caption[0].value
+
+
+def test_industry_table_counts_each_industry_and_adds_up_to_the_cards(sample_db: Path) -> None:
+    at = open_page("overview")
+    assert not at.exception
+    table = summary_tables(at)[1][0].set_index("产业")
+    names = {"lighting": "灯饰照明", "new_it": "新一代信息技术", "new_energy": "新能源", "other": "其他"}
+    for key, name in names.items():
+        figures = _db_figures(sample_db, (key,))
+        assert table.loc[name, "储备项目"] == figures["储备项目"]
+        assert table.loc[name, "计划总投资（亿元）"] == figures["计划总投资（亿元）"]
+        assert table.loc[name, "累计投产"] == figures["累计投产"]
+    # The same quantities on the cards above: the rows add up to them.
+    cards = _shown(at)
+    for column in ("储备项目", "重点项目", "累计签约", "累计投产"):
+        assert sum(int(v.replace(",", "")) for v in table[column]) == int(cards[column].replace(",", ""))
 
 
 def test_overview_industry_filter_changes_numbers(sample_db: Path) -> None:
@@ -113,12 +129,16 @@ def test_no_page_shows_its_own_source_text(sample_db: Path) -> None:
         assert not [text for text in strings if text in shown], page
 
 
-def _layout(node: object) -> list[str]:
-    """Element types in the order they stand on the page (children sorted by position, not by arrival)."""
+def _elements(node: object) -> list:
+    """Elements in the order they stand on the page (children sorted by position, not by arrival)."""
     children = getattr(node, "children", None)
     if children is None:
-        return [node.type]
-    return [kind for _, child in sorted(children.items()) for kind in _layout(child)]
+        return [node]
+    return [element for _, child in sorted(children.items()) for element in _elements(child)]
+
+
+def _layout(node: object) -> list[str]:
+    return [element.type for element in _elements(node)]
 
 
 def test_overview_keeps_the_first_screen_above_the_chart(sample_db: Path) -> None:
@@ -128,7 +148,10 @@ def test_overview_keeps_the_first_screen_above_the_chart(sample_db: Path) -> Non
     chart = layout.index("plotly_chart")
     assert layout.count("metric") == 7
     assert max(i for i, kind in enumerate(layout) if kind == "metric") < chart
-    assert layout.index("dataframe") < chart < layout.index("subheader")  # the targets table; the detail follows
+    assert chart < layout.index("subheader")  # the industry detail follows the chart
+    # The targets table (Markdown) stands above the chart, the by-industry table below it.
+    tables = [i for i, e in enumerate(_elements(at.main)) if e.type == "markdown" and e.value.startswith("| ")]
+    assert [i < chart for i in tables] == [True, False]
     assert layout.index("title") < layout.index("metric")
 
 
@@ -236,12 +259,16 @@ def test_targets_with_completion_and_pace(sample_db: Path) -> None:
     at = open_page("overview")
     assert not at.exception
     assert any("2023 年目标完成情况（全镇，全年时间已过 100%）" in m.value for m in at.markdown)
-    table = at.dataframe[0].value.set_index("指标")
+    assert not at.dataframe  # small tables are Markdown: no grid script for the browser to load first
+    table, colours = summary_tables(at)[0]
+    table = table.set_index("指标")
     assert table.loc["签约项目数", "完成 / 目标"] == f"{signed} / {signed // 2}"
-    assert table.loc["签约项目数", "完成率"] == f"{signed / (signed // 2) * 100:.0f}%"
-    assert table.loc["落地项目数", "完成率"] == "100%"
-    assert table.loc["动工项目数", "完成率"] == "50%"
-    assert table["进度"].to_dict() == {"签约项目数": "● 超前", "落地项目数": "● 正常", "动工项目数": "● 滞后"}
+    assert table["完成率 · 进度"].to_dict() == {
+        "签约项目数": f"{signed / (signed // 2) * 100:.0f}% · 超前",
+        "落地项目数": "100% · 正常",
+        "动工项目数": "50% · 滞后",
+    }
+    assert colours == {"完成率 · 进度": ["green", "orange", "red"]}
 
 
 # Overdue: a key project whose planned landing / start / production date has passed (before as_of) while

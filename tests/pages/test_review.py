@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.pages.apptest import ACTIVE, open_database, open_page
+from tests.pages.apptest import ACTIVE, open_database, open_page, open_section
 
 
 def _signed_in(path: Path, year: int, industry: str | None = None) -> int:
@@ -29,8 +29,31 @@ def test_review_defaults_to_2023_and_counts_signings(sample_db: Path) -> None:
     shown = _metrics(at)
     signed_2023, signed_2022 = _signed_in(sample_db, 2023), _signed_in(sample_db, 2022)
     assert shown["签约项目"] == (f"{signed_2023:,}", f"{signed_2023 - signed_2022:+,d}")
-    assert len(at.get("plotly_chart")) >= 6
+    # The first tab only: the reserve, the funnel and the signings by month.
+    assert [tab.label for tab in at.tabs] == ["储备与推进", "结构分析", "资金到位", "重点项目", "招商渠道"]
+    assert len(at.get("plotly_chart")) == 3
+    assert not at.dataframe and not at.table
     assert not any("Error" in str(e.value) for e in at.error)
+
+
+def test_only_the_open_section_is_worked_out(sample_db: Path, monkeypatch) -> None:
+    """A tab's metrics run when it is opened; the section stays open across a language switch."""
+    from analytics.metrics import reserve
+
+    asked = []
+    real_mix = reserve.mix
+    monkeypatch.setattr(reserve, "mix", lambda *args: asked.append(args[3]) or real_mix(*args))
+    st_cache_clear()
+    at = open_page("review")
+    assert not asked
+    at = open_section("review", "review_section", "结构分析")
+    assert not at.exception
+    assert sorted(asked) == ["department", "project_type", "size_band", "source_region"]
+    assert len(at.get("plotly_chart")) == 4
+    at.radio(key="lang_choice").set_value("en").run()
+    assert not at.exception
+    assert at.session_state["review_section"] == "Mix"
+    assert len(at.get("plotly_chart")) == 4
 
 
 def test_industry_filter_and_year_change_the_numbers(sample_db: Path) -> None:
@@ -46,7 +69,7 @@ def test_industry_filter_and_year_change_the_numbers(sample_db: Path) -> None:
 
 
 def test_key_projects_table_lists_every_key_project(sample_db: Path) -> None:
-    at = open_page("review")
+    at = open_section("review", "review_section", "重点项目")
     with open_database(sample_db) as con:
         keys = con.execute(f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND is_key").fetchone()[0]
     table = next(d.value for d in at.dataframe if "状态" in d.value.columns)  # the channels' detail follows it
@@ -88,6 +111,12 @@ def test_figures_are_built_once_per_data_and_language(sample_db: Path, monkeypat
     assert funnel["y"][2] == "落地"
     assert _numbers(funnel["x"])[2] == landed  # the new figure counts the chosen industry
     assert _numbers(funnel["x"])[2] < _numbers(town["data"][0]["x"])[2]
+
+
+def st_cache_clear() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
 
 
 def _numbers(values: list | dict) -> list:
