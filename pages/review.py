@@ -199,9 +199,9 @@ def _progress(ctx: PageContext, year: int, cutoff: date) -> None:
             selected = int(picked_cells["projects"].sum())
     with right:
         scopes = [TOWN, *[i for i in INDUSTRIES if i in ctx.industries]]
-        scope = st.selectbox(
-            ctx.t("review.funnel_scope"), scopes, format_func=lambda k: label("industry", k, ctx.lang),
-            key="funnel_scope",
+        scope = st.pills(
+            ctx.t("review.funnel_scope"), scopes, default=TOWN, required=True, wrap=True,
+            format_func=lambda k: label("industry", k, ctx.lang), key="funnel_scope",
         )  # fmt: skip
         stages = metric(funnel.funnel, ctx.snapshot_id, ctx.filters, cutoff)
         stages = stages[stages["industry"] == scope]
@@ -281,7 +281,7 @@ as_of = ctx.snapshot["as_of"]
 default = events.default_year(as_of)
 years = sorted({default, as_of.year, *metric(events.years_with_events, ctx.snapshot_id, ctx.filters)})
 years = [y for y in years if y <= as_of.year]
-year = st.sidebar.selectbox(ctx.t("review.year"), years[::-1], index=years[::-1].index(default), key="review_year")
+year = st.sidebar.pills(ctx.t("review.year"), years[::-1], default=default, required=True, key="review_year")
 cutoff = events.year_end(year, as_of)
 
 title = ctx.t("review.header", year=year)

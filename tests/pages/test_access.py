@@ -45,7 +45,8 @@ def markdown_texts(at: AppTest) -> list[str]:
     """Every text an element reads as Markdown: titles, headers, captions, markdown, alerts, widget labels."""
     texts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "success",
                                   "warning", "error") for e in at.get(kind)]  # fmt: skip
-    return texts + [w.label for w in [*at.selectbox, *at.button, *at.text_input, *at.multiselect]]
+    widgets = [*at.selectbox, *at.button, *at.text_input, *at.multiselect, *at.pills, *at.segmented_control]
+    return texts + [w.label for w in widgets]
 
 
 def _open(page: str, **query: str) -> AppTest:

@@ -67,7 +67,7 @@ def test_industry_table_counts_each_industry_and_adds_up_to_the_cards(sample_db:
 def test_overview_industry_filter_changes_numbers(sample_db: Path) -> None:
     at = open_page("overview")
     all_projects = _shown(at)["储备项目"]
-    at.multiselect(key="industry_filter").set_value(["lighting"]).run()
+    at.pills(key="industry_filter").set_value(["lighting"]).run()
     assert not at.exception
     shown = _shown(at)
     assert shown["储备项目"] != all_projects

@@ -50,7 +50,7 @@ def test_only_the_open_section_is_worked_out(sample_db: Path, monkeypatch) -> No
     assert not at.exception
     assert sorted(asked) == ["department", "project_type", "size_band", "source_region"]
     assert len(at.get("plotly_chart")) == 4
-    at.radio(key="lang_choice").set_value("en").run()
+    at.segmented_control(key="lang_choice").set_value("en").run()
     assert not at.exception
     assert at.session_state["review_section"] == "Mix"
     assert len(at.get("plotly_chart")) == 4
@@ -59,7 +59,7 @@ def test_only_the_open_section_is_worked_out(sample_db: Path, monkeypatch) -> No
 def test_industry_filter_and_year_change_the_numbers(sample_db: Path) -> None:
     at = open_page("review", industry="new_energy")
     assert _metrics(at)["签约项目"][0] == f"{_signed_in(sample_db, 2023, 'new_energy'):,}"
-    at.selectbox(key="review_year").set_value(2022).run()
+    at.pills(key="review_year").set_value(2022).run()
     assert not at.exception
     assert at.title[0].value == "2022 年度回顾"
     shown = _metrics(at)
@@ -99,7 +99,7 @@ def test_figures_are_built_once_per_data_and_language(sample_db: Path, monkeypat
     at.run()
     assert len(built) == 1
     assert json.loads(at.get("plotly_chart")[1].proto.spec) == town
-    at.selectbox(key="funnel_scope").set_value("new_energy").run()  # other data: a figure of its own
+    at.pills(key="funnel_scope").set_value("new_energy").run()  # other data: a figure of its own
     assert len(built) == 2
     with open_database(sample_db) as con:
         landed = con.execute(
