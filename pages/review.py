@@ -20,9 +20,9 @@ LEAGUE_ROWS = 50
 """Referring firms in the league table (a town has a few dozen); the rest are counted, as a province has thousands."""
 DETAIL_ROWS = 200
 """Referred projects listed under the league (those of the firms shown, largest first within each)."""
-SECTIONS = ("progress", "mix", "money", "key_projects", "channels")
-"""The page's sections, one tab each: only the open one is worked out and drawn (a fresh visit draws the three
-charts of the year's progress, not nine charts and five tables below the screen's edge)."""
+SECTIONS = ("progress", "signings", "mix", "key_projects", "channels")
+"""The page's sections, one tab each: only the open one is worked out and drawn (a fresh visit draws the reserve and
+the funnel, not nine charts and five tables below the screen's edge)."""
 
 
 def _selected_rows(event, column: int = 0) -> list:
@@ -218,9 +218,6 @@ def _progress(ctx: PageContext, year: int, cutoff: date) -> None:
             selected = int(stages.loc[stages["stage"] == rung, "projects"].sum())
     _show_selection(ctx, selection, selected)
 
-    monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
-    st.plotly_chart(chart(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
-
 
 def _mix(ctx: PageContext, year: int, cutoff: date) -> None:
     cols = st.columns(2)
@@ -234,7 +231,10 @@ def _mix(ctx: PageContext, year: int, cutoff: date) -> None:
             )
 
 
-def _money(ctx: PageContext, year: int, cutoff: date) -> None:
+def _signings(ctx: PageContext, year: int, cutoff: date) -> None:
+    """Signed investment month by month, then how much of the signed projects' money is in place."""
+    monthly = metric(events.monthly_cumulative, ctx.snapshot_id, ctx.filters, year)
+    st.plotly_chart(chart(charts.cumulative_signings, monthly, year, ctx.lang), key="cumulative_chart", width="stretch")
     money = metric(reserve.money_in_place, ctx.snapshot_id, ctx.filters, cutoff)
     if money["reporting"].sum() == 0:
         st.info(ctx.t("review.money_none"))
@@ -292,7 +292,7 @@ snapshot_caption(ctx)
 
 _kpis(ctx, metric(events.year_comparison, ctx.snapshot_id, ctx.filters, year))
 
-draw = {"progress": _progress, "mix": _mix, "money": _money, "key_projects": _key_projects, "channels": _channels}
+draw = {"progress": _progress, "signings": _signings, "mix": _mix, "key_projects": _key_projects, "channels": _channels}
 tabs = st.tabs(_sections(ctx), key="review_section", on_change="rerun")
 for section, tab in zip(SECTIONS, tabs, strict=True):
     if tab.open:

@@ -29,9 +29,9 @@ def test_review_defaults_to_2023_and_counts_signings(sample_db: Path) -> None:
     shown = _metrics(at)
     signed_2023, signed_2022 = _signed_in(sample_db, 2023), _signed_in(sample_db, 2022)
     assert shown["签约项目"] == (f"{signed_2023:,}", f"{signed_2023 - signed_2022:+,d}")
-    # The first tab only: the reserve, the funnel and the signings by month.
-    assert [tab.label for tab in at.tabs] == ["储备与推进", "结构分析", "资金到位", "重点项目", "招商渠道"]
-    assert len(at.get("plotly_chart")) == 3
+    # The first tab only: the reserve and the funnel.
+    assert [tab.label for tab in at.tabs] == ["储备与推进", "签约与资金到位", "结构分析", "重点项目", "招商渠道"]
+    assert len(at.get("plotly_chart")) == 2
     assert not at.dataframe and not at.table
     assert not any("Error" in str(e.value) for e in at.error)
 
@@ -128,3 +128,18 @@ def _numbers(values: list | dict) -> list:
     if isinstance(values, dict):
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values)
+
+
+def test_signings_section_draws_the_months_and_the_money(sample_db: Path) -> None:
+    import json
+
+    at = open_section("review", "review_section", "签约与资金到位")
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(specs) == 2
+    assert len(_numbers(specs[0]["data"][0]["x"])) == 12  # one point a month of the year
+    with open_database(sample_db) as con:
+        in_place = con.execute(
+            f"SELECT count(*) FROM projects WHERE snapshot_id = {ACTIVE} AND invested_wan IS NOT NULL"
+        ).fetchone()[0]
+    assert in_place > 0 and "已到位" in specs[1]["layout"]["title"]["text"]
