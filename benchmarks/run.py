@@ -230,7 +230,10 @@ def page_metrics(con, snapshot: int, year: int, cutoff: date, target_year: int, 
             "targets.cumulative_against_target": lambda: targets.cumulative_against_target(
                 con, snapshot, F, target_year
             ),
-            "changes.since (200 per list)": lambda: change_metrics.since(con, snapshot, F, earlier, rows),
+            "changes.counts": lambda: change_metrics.counts(con, snapshot, F, earlier),
+            "changes.since (200, one list opened)": lambda: change_metrics.since(
+                con, snapshot, F, earlier, rows, False, ("advanced",)
+            ),
             "risks.key_projects (200 stalled)": lambda: risks.key_projects(con, snapshot, F, "stalled", rows),
         },
         "projects": {
@@ -323,7 +326,8 @@ def pandas_twins(con, snapshot: int, year: int, cutoff: date, earlier: int, hist
             .sum()
         ),
         "targets.cumulative_against_target": lambda: np.cumsum(flows(target_year_of(year)).values[:, :1]),
-        "changes.since (200 per list)": lambda: changes.compare(before, now),
+        "changes.counts": lambda: {kind: len(rows) for kind, rows in changes.compare(before, now).items()},
+        "changes.since (200, one list opened)": lambda: changes.compare(before, now)["advanced"].head(200),
         "projects.page (search, first 100)": lambda: projects.filter_projects(now, _QUERY).head(100),
     }
 

@@ -16,7 +16,7 @@ from analytics.metrics import targets as metrics
 from analytics.store.snapshots import list_snapshots
 from analytics.store.targets import load_targets, save_targets, target_changes, target_years
 from analytics.theme import percent
-from pages.context import PageContext, chart, connection, metric, page_context, snapshot_caption
+from pages.context import PageContext, chart, connection, metric, page_context, read, snapshot_caption
 from pages.project_table import project_table
 
 TABLE_ROWS = 200
@@ -95,7 +95,7 @@ def _editor(ctx: PageContext, year: int, targets: pd.DataFrame) -> None:
 
 
 def _change_log(ctx: PageContext, year: int) -> None:
-    log = target_changes(connection(), year)
+    log = read(target_changes, year)
     if not log.empty:
         with st.expander(ctx.t("targets.log", n=len(log))):
             money = log["measure"] == MONEY
@@ -111,9 +111,24 @@ def _change_log(ctx: PageContext, year: int) -> None:
             st.dataframe(log.rename(columns=lambda c: ctx.t(f"targets.logcol.{c}")), hide_index=True, width="stretch")
 
 
+def _change_list(ctx: PageContext, base: int, kind: str, total: int) -> None:
+    """One change list in an expander that reruns the page when opened: closed, none of its rows is read or sent."""
+    box = st.expander(f"{ctx.t(f'targets.change.{kind}')}（{total}）", key=f"changes_{kind}_open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        rows = metric(change_metrics.since, ctx.snapshot_id, ctx.filters, base, TABLE_ROWS, False, (kind,))[kind]
+        extra = ["stage_before"] if "stage_before" in rows else []
+        if kind == "investment_changed":
+            extra = ["investment_wan_before", "investment_delta"]
+        if total > TABLE_ROWS:
+            st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=total))
+        project_table(ctx, rows, key=f"changes_{kind}", extra_columns=extra)
+
+
 def _changes(ctx: PageContext) -> None:
     st.header(ctx.t("targets.changes"))
-    snapshots = list_snapshots(connection())
+    snapshots = read(list_snapshots)
     active = snapshots[snapshots["snapshot_id"] == ctx.snapshot_id].iloc[0]
     earlier = snapshots[(snapshots["as_of"] <= active["as_of"]) & (snapshots["snapshot_id"] != ctx.snapshot_id)]
     if earlier.empty:
@@ -123,31 +138,29 @@ def _changes(ctx: PageContext) -> None:
             r.snapshot_id: f"#{r.snapshot_id} · {r.as_of:%Y-%m-%d} · {r.file_name}" for r in earlier.itertuples()
         }
         base = st.selectbox(ctx.t("targets.compare_with"), list(describe), format_func=describe.get, key="compare_with")
-        # Each list's first TABLE_ROWS projects leave the database; the counts are of whole lists.
-        found = metric(change_metrics.since, ctx.snapshot_id, ctx.filters, int(base), TABLE_ROWS)
-        counts = st.columns(len(change_metrics.KINDS))
-        for column, kind in zip(counts, change_metrics.KINDS, strict=True):
-            column.metric(ctx.t(f"targets.change.{kind}"), found.counts[kind], border=True)
+        # The counts are of whole lists; a list's rows (its first TABLE_ROWS) are read once its expander is opened.
+        found = metric(change_metrics.counts, ctx.snapshot_id, ctx.filters, int(base))
+        cards = st.columns(len(change_metrics.KINDS))
+        for column, kind in zip(cards, change_metrics.KINDS, strict=True):
+            column.metric(ctx.t(f"targets.change.{kind}"), found[kind], border=True)
         for kind in change_metrics.KINDS:
-            if found.counts[kind]:
-                with st.expander(f"{ctx.t(f'targets.change.{kind}')}（{found.counts[kind]}）"):
-                    extra = ["stage_before"] if "stage_before" in found[kind] else []
-                    if kind == "investment_changed":
-                        extra = ["investment_wan_before", "investment_delta"]
-                    if found.counts[kind] > TABLE_ROWS:
-                        st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=found.counts[kind]))
-                    project_table(ctx, found[kind], key=f"changes_{kind}", extra_columns=extra)
+            if found[kind]:
+                _change_list(ctx, int(base), kind, found[kind])
     stalled = metric(risks.flag_counts, ctx.snapshot_id, ctx.filters)["stalled"]
     st.subheader(ctx.t("targets.stalled", n=stalled))
     if stalled == 0:
         st.caption(ctx.t("targets.stalled_none"))
-    else:
-        if stalled > TABLE_ROWS:
-            st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=stalled))
-        project_table(
-            ctx, metric(risks.key_projects, ctx.snapshot_id, ctx.filters, "stalled", TABLE_ROWS), key="stalled_projects",
-            extra_columns=["status", "stalled_days", "problems", "measures"],
-        )  # fmt: skip
+        return
+    # Like the change lists: the rows are read and sent once the list is opened.
+    box = st.expander(ctx.t("targets.stalled_list", n=stalled), key="stalled_open", on_change="rerun")
+    if box.open:
+        with box:
+            if stalled > TABLE_ROWS:
+                st.caption(ctx.t("table.top_rows", n=TABLE_ROWS, total=stalled))
+            project_table(
+                ctx, metric(risks.key_projects, ctx.snapshot_id, ctx.filters, "stalled", TABLE_ROWS),
+                key="stalled_projects", extra_columns=["status", "stalled_days", "problems", "measures"],
+            )  # fmt: skip
 
 
 ctx = page_context()
@@ -155,18 +168,15 @@ if ctx.snapshot_id is None:
     st.title(ctx.t("nav.targets"))
     snapshot_caption(ctx)
     st.stop()
-con = connection()
 as_of = ctx.snapshot["as_of"]
-years = target_years(con)
+years = read(target_years)
 default = metrics.default_target_year(as_of, years)
 choices = sorted(set(years) | {default, as_of.year})
-year = st.sidebar.selectbox(
-    ctx.t("targets.year"), choices[::-1], index=choices[::-1].index(default), key="targets_year"
-)
+year = st.sidebar.pills(ctx.t("targets.year"), choices[::-1], default=default, required=True, key="targets_year")
 st.title(ctx.t("targets.header", year=year))
 snapshot_caption(ctx)
 
-targets = load_targets(con, year)
+targets = read(load_targets, year)
 progress = metric(metrics.progress, ctx.snapshot_id, ctx.filters, year)
 elapsed = metrics.elapsed_share(year, as_of)
 st.markdown(ctx.t("targets.elapsed", share=percent(elapsed), as_of=as_of))

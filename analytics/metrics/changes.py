@@ -101,20 +101,8 @@ _FIELDS = {
 }  # fmt: skip
 
 
-def since(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int, limit: int | None = None,
-    largest_first: bool = False,
-) -> Changes:  # fmt: skip
-    """Change lists (one per KINDS) from an earlier snapshot to this one, within the filters.
-
-    Matched and compared in DuckDB by compare()'s rules. New and vanished projects are listed by key, the others
-    in the earlier ledger's order (largest planned investment first with `largest_first`); with `limit` only each
-    list's first projects reach Python, and `counts` still says how many each holds.
-    """
-    params = filters.params(
-        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN,
-        kinds=list(KINDS), limit=limit,
-    )  # fmt: skip
+def _changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int) -> str:
+    """The SQL of the changed projects between the two snapshots (parameters: _params)."""
     repeats = dict(
         con.execute(
             "SELECT snapshot_id, coalesce(repeated_keys, 1) FROM snapshots WHERE snapshot_id IN (?, ?)",
@@ -125,20 +113,53 @@ def since(
     def side(name: str, snapshot: int) -> str:
         return _SIDE.format(side=name, first_of_key=_FIRST_OF_KEY if repeats.get(snapshot, 1) else "")
 
-    changed = _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
+    return _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
+
+
+def _params(snapshot_id: int, filters: Filters, earlier_id: int, **more: object) -> dict:
+    return filters.params(
+        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN,
+        **more,
+    )  # fmt: skip
+
+
+def since(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int, limit: int | None = None,
+    largest_first: bool = False, kinds: tuple[str, ...] = KINDS,
+) -> Changes:  # fmt: skip
+    """Change lists (those of `kinds`, every one of KINDS by default) from an earlier snapshot to this one, within
+    the filters.
+
+    Matched and compared in DuckDB by compare()'s rules. New and vanished projects are listed by key, the others
+    in the earlier ledger's order (largest planned investment first with `largest_first`); with `limit` only each
+    list's first projects reach Python, and `counts` still says how many each holds.
+    """
+    params = _params(snapshot_id, filters, earlier_id, kinds=list(kinds), limit=limit)
     order = _LARGEST_FIRST if largest_first else _LEDGER_ORDER
-    found = con.execute(_LISTS.format(changed=changed, order=order), params).df()
+    found = con.execute(_LISTS.format(changed=_changed(con, snapshot_id, earlier_id), order=order), params).df()
     lists, totals = {}, {}
-    for kind in KINDS:
+    for kind in kinds:
         rows = found[found["kind"] == kind]
         lists[kind] = rows[_FIELDS[kind]].reset_index(drop=True)
         totals[kind] = int(rows["kind_total"].iloc[0]) if len(rows) else 0
     return Changes(lists, totals)
 
 
-def counts(found: Changes) -> dict[str, int]:
-    """How many projects each change list holds."""
-    return dict(found.counts)
+_COUNTS = """
+    WITH changed AS ({changed})
+    SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_advanced), count(*) FILTER (WHERE is_regressed),
+           count(*) FILTER (WHERE is_suspended), count(*) FILTER (WHERE is_investment_changed),
+           count(*) FILTER (WHERE is_vanished)
+    FROM changed
+"""
+
+
+def counts(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int) -> dict[str, int]:
+    """How many projects each change list (KINDS) holds: since()'s counts without reading any list's rows."""
+    row = con.execute(
+        _COUNTS.format(changed=_changed(con, snapshot_id, earlier_id)), _params(snapshot_id, filters, earlier_id)
+    ).fetchone()
+    return dict(zip(KINDS, (int(n) for n in row), strict=True))
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -154,9 +154,16 @@ def test_since_compares_two_stored_snapshots() -> None:
     assert money.loc["P1", "investment_wan_before"] == 100000.0
     assert found["advanced"].loc[0, "stage_before"] == "signed"
     # Within one industry only its projects are compared.
-    assert changes.counts(changes.since(con, 2, Filters(("other",)), 1)) == {
+    assert changes.counts(con, 2, Filters(("other",)), 1) == {
         "new": 0, "advanced": 0, "regressed": 1, "suspended": 0, "investment_changed": 1, "vanished": 0,
     }  # fmt: skip
+    # The counts alone (what the Targets page shows first) equal the lists' counts and lengths.
+    assert changes.counts(con, 2, Filters(), 1) == found.counts == {kind: len(names[kind]) for kind in changes.KINDS}
+    # One list asked for alone is the same list.
+    alone = changes.since(con, 2, Filters(), 1, kinds=("investment_changed",))
+    assert list(alone.lists) == ["investment_changed"]
+    assert alone["investment_changed"].equals(found["investment_changed"])
+    assert alone.counts == {"investment_changed": 2}
 
 
 def test_actual_rows_add_up_each_measure_and_the_town() -> None:

@@ -74,9 +74,35 @@ def test_changes_since_the_previous_snapshot(sample_db: Path) -> None:
     assert any(h.value == f"停滞的重点项目（{stalled} 个）" for h in at.subheader)
 
 
+def test_a_change_list_is_read_once_its_expander_is_opened(sample_db: Path) -> None:
+    with open_database(sample_db) as con:
+        new = con.execute(
+            """SELECT list(project_name ORDER BY project_key) FROM projects WHERE snapshot_id = 2
+               AND project_key NOT IN (SELECT project_key FROM projects WHERE snapshot_id = 1)"""
+        ).fetchone()[0]
+    at = open_page("targets")
+    assert not at.exception
+    stalled_count = int(
+        next(h.value for h in at.subheader if h.value.startswith("停滞的重点项目")).split("（")[1].split(" ")[0]
+    )
+    box = next(e for e in at.expander if e.label.startswith("新增项目"))
+    assert box.label == f"新增项目（{len(new)}）"
+    # Closed, no list's rows are read or sent: no table of projects at all.
+    assert not [d for d in at.dataframe if "项目名称" in d.value.columns]
+    at.session_state["changes_new_open"] = True
+    at.run()
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "项目名称" in d.value.columns]
+    assert table["项目名称"].tolist() == new  # new projects are listed by key
+    at.session_state["stalled_open"] = True
+    at.run()
+    stalled = next(d.value for d in at.dataframe if "停滞天数" in d.value.columns)
+    assert len(stalled) == stalled_count and (stalled["停滞天数"] != "—").all()
+
+
 def test_a_year_without_targets_says_how_to_set_them(sample_db: Path) -> None:
     at = open_page("targets")
-    at.selectbox(key="targets_year").set_value(2023).run()
+    at.pills(key="targets_year").set_value(2023).run()
     assert not at.exception
     assert at.title[0].value == "2023 年目标"
     assert any("2023 年还没有目标" in i.value for i in at.info)
