@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_page, open_section
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def figures(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     mp = pytest.MonkeyPatch()
     mp.setenv("RESERVES_DB", str(app_db))
     try:
-        overview, review = open_page("overview"), open_page("review")
+        overview, review = open_page("overview"), open_section("review", "review_section", "招商渠道")
         assert not overview.exception and not review.exception
         return {
             "overview": cards(overview),
