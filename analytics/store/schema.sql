@@ -72,6 +72,8 @@ ALTER TABLE projects ADD COLUMN IF NOT EXISTS furthest_rung TINYINT;
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
 -- Rows repeating an earlier row's project_key (analytics/store/derived.py), worked out on write.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS repeated_keys INTEGER;
+-- The latest of as_of and every event date the snapshot's rows hold (analytics/store/derived.py), worked out on write.
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS dated_until DATE;
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

@@ -117,3 +117,14 @@ def test_backfill_works_out_furthest_rung_for_rows_stored_before_the_column() ->
     con.execute("UPDATE projects SET furthest_rung = NULL WHERE snapshot_id = 2")
     derived.backfill(con)
     assert _rungs(con, 1) == _rungs(con, 2) == EXPECTED_RUNGS
+
+
+def test_dated_until_is_the_latest_of_as_of_and_every_event_date_also_after_a_backfill() -> None:
+    con = database(RUNGS, as_of="2023-04-30", snapshot_id=1)  # C's construction date (1 May) is later
+    database(RUNGS, as_of="2023-12-31", snapshot_id=2, con=con)
+    database(RUNGS[["project_name", "stage"]], as_of="2023-02-28", snapshot_id=3, con=con)  # no dates at all
+    expected = [(1, date(2023, 5, 1)), (2, date(2023, 12, 31)), (3, date(2023, 2, 28))]
+    assert con.execute("SELECT snapshot_id, dated_until FROM snapshots ORDER BY 1").fetchall() == expected
+    con.execute("UPDATE snapshots SET dated_until = NULL")
+    derived.backfill(con)
+    assert con.execute("SELECT snapshot_id, dated_until FROM snapshots ORDER BY 1").fetchall() == expected
