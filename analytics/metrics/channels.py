@@ -13,16 +13,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import LADDER, SUSPENDED, TOWN, reached_sql, rungs_from
+from analytics.domain import LADDER, SUSPENDED, TOWN, rungs_from
 from analytics.metrics.filters import SCOPE, Filters
+from analytics.store.derived import reached_as_stored_sql
 from analytics.vocabulary import CHANNELS, to_simplified
 
 _BY_CHANNEL = f"""
     SELECT p.channel, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
            count(*) FILTER (WHERE year(p.signed_date) = $year) AS signed_count,
            coalesce(sum(p.investment_wan) FILTER (WHERE year(p.signed_date) = $year), 0) AS signed_investment_wan,
-           count(*) FILTER (WHERE {reached_sql("signed")}) AS reached_signed,
-           count(*) FILTER (WHERE {reached_sql("landed")}) AS reached_landed,
+           count(*) FILTER (WHERE {reached_as_stored_sql("signed")}) AS reached_signed,
+           count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed,
            count(*) FILTER (WHERE list_contains($landed_rungs, p.stage)) AS standing_landed,
            count(*) FILTER (WHERE p.stage = $signed) AS standing_signed,
            count(*) FILTER (WHERE p.stage = $negotiating) AS negotiating,
@@ -71,7 +72,7 @@ NAMES_SHOWN = 10
 # far fewer spellings than projects, so folding them into firms (Python's script conversion) only sees these rows.
 _SPELLINGS = f"""
     SELECT {_TRIMMED} AS spelling, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
-           count(*) FILTER (WHERE {reached_sql("landed")}) AS reached_landed, min(p.rowid) AS first_met,
+           count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed, min(p.rowid) AS first_met,
            max_by({{'name': p.project_name, 'rank': (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0),
                                                     -p.rowid)}},
                   (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0), -p.rowid), $names) AS largest
@@ -102,7 +103,7 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
 
 
 _ALL_REFERRED = f"""
-    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
+    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
     {SCOPE} AND {_TRIMMED} <> ''
     ORDER BY p.rowid
     LIMIT $limit
@@ -118,7 +119,7 @@ _REFERRED = f"""
         ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
         LIMIT $limit
     )
-    SELECT p.*, s.as_of, {reached_sql("landed")} AS reached_landed, w.spelling
+    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed, w.spelling
     FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.spelling = {_TRIMMED}
     WHERE p.rowid IN (SELECT r FROM chosen)
     ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid

@@ -16,13 +16,15 @@ from analytics.metrics.filters import SCOPE, Filters
 
 
 def _funnel_sql() -> str:
-    # The furthest rung on the cutoff is worked out once per project, then counted for every rung.
+    # The furthest rung on the cutoff is worked out once per project, then counted for every rung. On a cutoff
+    # not before anything the snapshot dates (store/derived.py dated_until) it is the stored rank.
     columns = ",\n".join(
         f"count(*) FILTER (WHERE rung >= {RANK[s]}) AS n_{s}, "
         f"coalesce(sum(investment_wan) FILTER (WHERE rung >= {RANK[s]}), 0) AS wan_{s}"
         for s in LADDER
     )
-    rungs = f"SELECT p.industry, p.investment_wan, {furthest_rung_sql('$cutoff')} AS rung {SCOPE}"
+    rung = f"(CASE WHEN s.dated_until <= $cutoff THEN p.furthest_rung ELSE {furthest_rung_sql('$cutoff')} END)"
+    rungs = f"SELECT p.industry, p.investment_wan, {rung} AS rung {SCOPE}"
     return f"SELECT industry, {columns} FROM ({rungs}) AS r GROUP BY industry"
 
 

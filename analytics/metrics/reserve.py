@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, reached_sql, stage_at_sql
+from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, stage_at_sql
 from analytics.metrics.filters import SCOPE, Filters, every_industry
+from analytics.store.derived import reached_as_stored_sql
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -108,7 +109,7 @@ def projects_at(
 
 def _kpi_sql() -> str:
     reached = ",\n".join(
-        f"count(*) FILTER (WHERE {reached_sql(stage)}) AS reached_{stage}" for stage in EVENTS
+        f"count(*) FILTER (WHERE {reached_as_stored_sql(stage)}) AS reached_{stage}" for stage in EVENTS
     )  # fmt: skip
     return f"""
         SELECT p.industry, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,

@@ -1,6 +1,13 @@
 """Facts worked out from the stored rows when a snapshot is written, so reads need not walk them again.
 
 - projects.stage_since: the day each row's current, unbroken stage began (stage runs, below);
+- projects.furthest_rung: each row's furthest rung as stored (analytics/domain.py furthest_rung without a
+  cutoff, as its rank). Every "reached" count as the snapshot stands (the Overview's 累计 cards, the channels,
+  the referral league) reads it instead of working out the stage and four dates of every row on each read,
+  which cost more than the rest of those queries together at a million rows;
+- snapshots.dated_until: the latest of the snapshot's as_of and every event date its rows hold. On a cutoff
+  not before it, every row's stage and dates on the cutoff are those stored, so its rung on the cutoff is
+  furthest_rung (the funnel of a year review reads the rank instead of rebuilding each row's stage);
 - snapshots.repeated_keys: how many of a snapshot's rows repeat an earlier row's project_key (a ledger that
   lists a project twice); when it is 0, comparing two snapshots needs no de-duplication.
 
@@ -23,6 +30,8 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+
+from analytics.domain import EVENT_DATE, RANK, furthest_rung_sql
 
 # One day from the day before it. A project's previous answer is its speaking row on the latest earlier day it
 # appears on: nearly always the previous day, so only the projects missing from that day look further back.
@@ -84,8 +93,38 @@ def count_repeated_keys(con: duckdb.DuckDBPyConnection, snapshot_ids: list[int])
     con.execute(_REPEATED, {"snapshots": snapshot_ids})
 
 
+# A row's own stage and dates decide its rung: no other row or snapshot enters, so a write touches its own rows.
+_RUNG = f"UPDATE projects AS p SET furthest_rung = {furthest_rung_sql()} WHERE {{rows}}"
+
+
+def reached_as_stored_sql(stage: str) -> str:
+    """SQL condition (alias p): domain.reached_sql(stage) without a cutoff, read from the stored rank."""
+    return f"(p.furthest_rung >= {RANK[stage]})"
+
+
+def rank_rungs(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Store each row's furthest rung as stored for a snapshot just written (call inside the write)."""
+    con.execute(_RUNG.format(rows="p.snapshot_id = $snapshot"), {"snapshot": snapshot_id})
+
+
+_DATED_UNTIL = f"""
+    UPDATE snapshots AS s SET dated_until = greatest(s.as_of, (
+        SELECT max(greatest({", ".join(f"p.{column}" for column in EVENT_DATE.values())}))
+        FROM projects AS p WHERE p.snapshot_id = s.snapshot_id
+    ))
+    WHERE list_contains($snapshots, s.snapshot_id)
+"""
+
+
+def date_snapshots(con: duckdb.DuckDBPyConnection, snapshot_ids: list[int]) -> None:
+    """Store each snapshot's dated_until (call inside the write)."""
+    con.execute(_DATED_UNTIL, {"snapshots": snapshot_ids})
+
+
 def written(con: duckdb.DuckDBPyConnection, snapshot_id: int, as_of: date) -> None:
     """Everything this module derives, for a snapshot just written (inside its write)."""
+    rank_rungs(con, snapshot_id)
+    date_snapshots(con, [snapshot_id])
     count_repeated_keys(con, [snapshot_id])
     refresh(con, as_of)
 
@@ -100,3 +139,8 @@ def backfill(con: duckdb.DuckDBPyConnection) -> None:
     missing = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE repeated_keys IS NULL").fetchall()]
     if missing:
         count_repeated_keys(con, missing)
+    undated = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE dated_until IS NULL").fetchall()]
+    if undated:
+        date_snapshots(con, undated)
+    if con.execute("SELECT 1 FROM projects WHERE furthest_rung IS NULL LIMIT 1").fetchone():
+        con.execute(_RUNG.format(rows="p.furthest_rung IS NULL"))

@@ -66,10 +66,14 @@ ALTER TABLE projects ADD COLUMN IF NOT EXISTS planned_production_date DATE;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS name_raw VARCHAR;
 -- The first day of the row's current, unbroken stage (analytics/store/derived.py), worked out on write.
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS stage_since DATE;
+-- The row's furthest rung as stored, as its rank (analytics/store/derived.py), worked out on write.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS furthest_rung TINYINT;
 -- Exchange rates (yuan per unit, e.g. {"USD": 7.1}) that converted foreign-currency amounts into 万元.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
 -- Rows repeating an earlier row's project_key (analytics/store/derived.py), worked out on write.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS repeated_keys INTEGER;
+-- The latest of as_of and every event date the snapshot's rows hold (analytics/store/derived.py), worked out on write.
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS dated_until DATE;
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

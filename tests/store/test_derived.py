@@ -84,3 +84,47 @@ def test_repeated_keys_are_counted_and_a_repeated_project_is_compared_on_its_fir
     derived.count_repeated_keys(con, [2])
     assert con.execute("SELECT repeated_keys FROM snapshots WHERE snapshot_id = 2").fetchone() == (0,)
     assert changes.since(con, 2, Filters(), 1)["advanced"]["project_name"].tolist() == ["Q"]
+
+
+# furthest_rung, by hand: the stage's rank or the furthest dated rung, whichever is further; a suspended row
+# counts only its dates (none: 0).
+RUNGS = pd.DataFrame(
+    {
+        "project_name": ["A", "B", "C", "D", "E"],
+        "stage": ["negotiating", "signed", "suspended", "suspended", "production"],
+        "landed_date": [pd.Timestamp("2023-03-01"), None, None, None, None],
+        "construction_date": [None, None, pd.Timestamp("2023-05-01"), None, None],
+    }
+)
+EXPECTED_RUNGS = {"A": 2, "B": 1, "C": 3, "D": 0, "E": 4}
+
+
+def _rungs(con, snapshot_id: int) -> dict[str, int]:
+    rows = con.execute("SELECT project_name, furthest_rung FROM projects WHERE snapshot_id = ?", [snapshot_id])
+    return dict(rows.fetchall())
+
+
+def test_furthest_rung_is_stored_for_each_write_in_any_order() -> None:
+    con = database(RUNGS.assign(stage="negotiating"), as_of="2023-12-31", snapshot_id=2)
+    database(RUNGS, as_of="2023-06-30", snapshot_id=1, con=con)  # backdated: touches only its own rows
+    assert _rungs(con, 1) == EXPECTED_RUNGS
+    assert _rungs(con, 2) == {"A": 2, "B": 0, "C": 3, "D": 0, "E": 0}
+
+
+def test_backfill_works_out_furthest_rung_for_rows_stored_before_the_column() -> None:
+    con = database(RUNGS, as_of="2023-06-30", snapshot_id=1)
+    database(RUNGS, as_of="2023-12-31", snapshot_id=2, con=con)
+    con.execute("UPDATE projects SET furthest_rung = NULL WHERE snapshot_id = 2")
+    derived.backfill(con)
+    assert _rungs(con, 1) == _rungs(con, 2) == EXPECTED_RUNGS
+
+
+def test_dated_until_is_the_latest_of_as_of_and_every_event_date_also_after_a_backfill() -> None:
+    con = database(RUNGS, as_of="2023-04-30", snapshot_id=1)  # C's construction date (1 May) is later
+    database(RUNGS, as_of="2023-12-31", snapshot_id=2, con=con)
+    database(RUNGS[["project_name", "stage"]], as_of="2023-02-28", snapshot_id=3, con=con)  # no dates at all
+    expected = [(1, date(2023, 5, 1)), (2, date(2023, 12, 31)), (3, date(2023, 2, 28))]
+    assert con.execute("SELECT snapshot_id, dated_until FROM snapshots ORDER BY 1").fetchall() == expected
+    con.execute("UPDATE snapshots SET dated_until = NULL")
+    derived.backfill(con)
+    assert con.execute("SELECT snapshot_id, dated_until FROM snapshots ORDER BY 1").fetchall() == expected
