@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.i18n import label
 from analytics.ingest.errors import ImportRejected
-from analytics.ingest.ledger import LedgerRead, read_ledger
+from analytics.ingest.ledger import LedgerRead, prepare_reading, read_ledger
 from analytics.ingest.report import issues_frame, rows_with_issues, severity_counts
 from analytics.ingest.sandbox import run_limited
 from analytics.store import audit
@@ -43,6 +43,7 @@ def _read(ctx: PageContext, data: bytes, name: str, overrides: dict[str, str]) -
     rates = exchange_rates(connection())
     key = ("ledger", digest, tuple(sorted(overrides.items())), tuple(sorted(rates.items())))
     if key not in st.session_state:
+        prepare_reading()
         try:
             ledger = run_limited(read_ledger, data, name, file_name=name, overrides=overrides or None, rates=rates)
         except ImportRejected as exc:

@@ -18,6 +18,7 @@ from analytics.ingest.headers import SCAN_ROWS, Column, Header, find_header, par
 from analytics.ingest.limits import column_letter
 from analytics.ingest.normalise import PROJECT_COLUMNS, SheetResult, normalise_sheet
 from analytics.ingest.readers import SheetGrid, candidate_decodings, read_workbook, text_grid
+from analytics.ingest.rows import load_patterns
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES, detect_format
 from analytics.vocabulary import Vocabulary, header_key, identity_keys, lookup, lookup_stage, vocabulary
 
@@ -69,6 +70,12 @@ class LedgerRead:
             for col in plan.header.columns
             if col.field is None and header_key(col.label) not in vocabulary().ignored_headers
         ]
+
+
+def prepare_reading() -> None:
+    """Load what every read needs and its sandboxed child would otherwise load again and throw away: the
+    vocabulary and the row patterns. Call before run_limited(read_ledger, …): the forked child inherits them."""
+    load_patterns(vocabulary())
 
 
 def read_grids(data: bytes, file_name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[SheetGrid]]:

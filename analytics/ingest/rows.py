@@ -251,6 +251,12 @@ def _suspect_patterns(markers: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern,
     return anywhere, start, joined_start
 
 
+def load_patterns(vocab: Vocabulary) -> None:
+    """Build the suspect-row patterns now (they need the s2t dictionary, ~30 ms to load): called in the server
+    before a read is forked off, every read's child inherits them instead of building them again."""
+    _suspect_patterns(vocab.totals_markers)
+
+
 def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     """Bool per text: a totals marker, colon or cut-off word anywhere in it, or an outline number at its start.
 

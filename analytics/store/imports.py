@@ -10,7 +10,7 @@ import duckdb
 
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
-from analytics.ingest.ledger import LedgerRead, read_grids, read_ledger
+from analytics.ingest.ledger import LedgerRead, prepare_reading, read_grids, read_ledger
 from analytics.ingest.sandbox import run_limited
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
 from analytics.ingest.targets import read_targets
@@ -78,6 +78,7 @@ def import_bytes(
     if stored is not None:  # not read again: the report says which snapshot holds it
         _record_duplicate(con, who or current_user(), file_name, data, stored.snapshot_id)
         return stored
+    prepare_reading()
     try:
         ledger = run_limited(
             read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
