@@ -38,6 +38,14 @@ def open_section(page: str, key: str, section: str, **query: str) -> AppTest:
     return at.run()
 
 
+def expand(at: AppTest, key: str) -> AppTest:
+    """Open the expander `key` (one that reruns the page when opened), as a click on it would."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
 def open_database(path: Path) -> duckdb.DuckDBPyConnection:
     """The test's own read-write connection to the app's file, as another program would take it once the app's
     pages are idle (the app in this same process closes its shared read-only instance first)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.pages.apptest import ACTIVE, open_database, open_section, rendered
+from tests.pages.apptest import ACTIVE, expand, open_database, open_section, rendered
 
 
 def _one(path: Path, sql: str, params: list) -> tuple:
@@ -104,9 +104,7 @@ def test_referred_projects_are_listed_once_their_expander_is_opened(sample_db: P
     assert box.label == f"引荐项目明细（{referred} 个）"
     # Closed, its rows are not sent at all: the page stays light until someone asks for them.
     assert not [d for d in at.dataframe if "引荐企业" in d.value.columns]
-    at.session_state["referred_detail"] = True
-    at.run()
-    assert not at.exception
+    expand(at, "referred_detail")
     detail = next(d.value for d in at.dataframe if "引荐企业" in d.value.columns).set_index("引荐企业")
     assert len(detail) == referred
     firm, n = _one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.pages.apptest import ANALYST, open_as_analyst, open_database, open_page
+from tests.pages.apptest import ANALYST, expand, open_as_analyst, open_database, open_page
 
 
 def test_sample_targets_for_2024_before_the_year_starts(sample_db: Path) -> None:
@@ -89,13 +89,10 @@ def test_a_change_list_is_read_once_its_expander_is_opened(sample_db: Path) -> N
     assert box.label == f"新增项目（{len(new)}）"
     # Closed, no list's rows are read or sent: no table of projects at all.
     assert not [d for d in at.dataframe if "项目名称" in d.value.columns]
-    at.session_state["changes_new_open"] = True
-    at.run()
-    assert not at.exception
+    expand(at, "changes_new_open")
     (table,) = [d.value for d in at.dataframe if "项目名称" in d.value.columns]
     assert table["项目名称"].tolist() == new  # new projects are listed by key
-    at.session_state["stalled_open"] = True
-    at.run()
+    expand(at, "stalled_open")
     stalled = next(d.value for d in at.dataframe if "停滞天数" in d.value.columns)
     assert len(stalled) == stalled_count and (stalled["停滞天数"] != "—").all()
 
