@@ -137,9 +137,14 @@ def _date_rank_sql(cutoff: str | None) -> str:
     return f"(CASE {cases} ELSE -1 END)"
 
 
-def _rank_sql(stage_expr: str) -> str:
+def ladder_rank_sql(stage_expr: str) -> str:
+    """SQL for RANK of a stage: its rung on the ladder, NULL for a stage beside it (suspended)."""
     cases = " ".join(f"WHEN '{s}' THEN {RANK[s]}" for s in LADDER)
-    return f"(CASE {stage_expr} {cases} ELSE 0 END)"
+    return f"(CASE {stage_expr} {cases} END)"
+
+
+def _rank_sql(stage_expr: str) -> str:
+    return f"coalesce({ladder_rank_sql(stage_expr)}, 0)"
 
 
 def stage_at_sql(cutoff: str = "$cutoff", as_of: str = "s.as_of") -> str:

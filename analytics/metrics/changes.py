@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics.domain import RANK, SUSPENDED
-from analytics.metrics.filters import Filters
+from analytics.metrics.filters import IN_FILTERS, Filters
 
 # An investment change is worth reporting when it moves by at least this share and this many 万元.
 INVESTMENT_CHANGE_SHARE = 0.10
@@ -18,69 +18,80 @@ KINDS = ("new", "advanced", "regressed", "suspended", "investment_changed", "van
 _COLUMNS = ["project_key", "project_name", "investor", "industry", "stage", "investment_wan", "signed_date", "is_key"]
 
 
-def _rank(stage: str) -> str:
-    """A stage's rung in SQL; suspended (beside the ladder) has none, so it never advances or goes back."""
-    return "(CASE " + " ".join(f"WHEN {stage} = '{s}' THEN {r}" for s, r in RANK.items()) + " END)"
-
-
 # A ledger listing a project twice is compared on its first row. Most snapshots repeat no key (the store counts
-# them on write, snapshots.repeated_keys), and then the costly de-duplication is left out. Only the columns the
-# comparison needs go through the join; the listed projects' other fields are read at the end, by row.
-_SIDE = """
-    SELECT p.project_key, p.stage, p.investment_wan, p.rowid AS r
+# them on write, snapshots.repeated_keys), and then the costly de-duplication is left out. Projects are matched
+# on their number and compared on their stage's rank (both stored on write, analytics/store/derived.py): a join
+# of integers, where the text key and the stage's words cost several times as much at a million rows. Only
+# these narrow columns go through the join; the listed projects' other fields are read at the end, by row.
+_SIDE = f"""(
+    SELECT p.project_no, p.stage_rank, p.investment_wan, p.rowid AS r{{key}}
     FROM projects AS p
-    WHERE p.snapshot_id = ${side} AND list_contains($industries, p.industry)
-    {first_of_key}
+    WHERE p.snapshot_id = ${{side}} AND {IN_FILTERS}
+    {{first_of_key}}
+)"""
+_FIRST_OF_KEY = "QUALIFY row_number() OVER (PARTITION BY p.project_no ORDER BY p.rowid) = 1"
+# compare()'s rules for a project in both snapshots (a: the later one, b: the earlier one). A flag may be NULL
+# (a suspended side has no rank, a missing amount no change): every use takes NULL as "not in the list".
+_FLAGS = {
+    "advanced": "a.stage_rank > b.stage_rank",
+    "regressed": "a.stage_rank < b.stage_rank",
+    "suspended": "(a.stage_rank IS NULL AND b.stage_rank IS NOT NULL)",
+    "investment_changed": """(
+        (a.investment_wan IS NULL) <> (b.investment_wan IS NULL)
+        OR abs(a.investment_wan - b.investment_wan) >= greatest(abs(b.investment_wan) * $share, $wan)
+    )""",
+}
+_MATCHED_KINDS = tuple(_FLAGS)
+_ONE_SIDED = {"new": ("later", "earlier"), "vanished": ("earlier", "later")}  # kind → (listed side, other side)
+
+# Every list is (kind, kind_total, rows): how many projects it holds and its first `limit` in the list's order,
+# each as {r: the row shown, before_r: the earlier row, investment_delta}. The matched lists come out of one
+# aggregate over the join, each kept with FILTER: a condition on both sides in a WHERE would become part of
+# the join's condition, which DuckDB evaluates several times slower than this.
+_MATCHED = """
+    SELECT {lists}
+    FROM {later} AS a JOIN {earlier} AS b USING (project_no)
 """
-_FIRST_OF_KEY = "QUALIFY row_number() OVER (PARTITION BY p.project_key ORDER BY p.rowid) = 1"
-# Only the projects that changed leave the database, each with the lists it belongs to (as compare() decides).
-_SINCE = f"""
-    WITH b AS ({{earlier}}), a AS ({{later}}),
-    joined AS (
-        SELECT coalesce(a.project_key, b.project_key) AS project_key, coalesce(a.r, b.r) AS r,
-               coalesce(a.investment_wan, b.investment_wan) AS investment_wan,
-               b.stage AS stage_before, b.investment_wan AS investment_wan_before,
-               a.investment_wan - b.investment_wan AS investment_delta,
-               b.project_key IS NULL AS is_new, a.project_key IS NULL AS is_vanished,
-               coalesce({_rank("a.stage")} > {_rank("b.stage")}, false) AS is_advanced,
-               coalesce({_rank("a.stage")} < {_rank("b.stage")}, false) AS is_regressed,
-               coalesce(a.stage = $suspended AND b.stage <> $suspended, false) AS is_suspended,
-               a.project_key IS NOT NULL AND b.project_key IS NOT NULL AND (
-                   (a.investment_wan IS NULL) <> (b.investment_wan IS NULL)
-                   OR coalesce(abs(a.investment_wan - b.investment_wan)
-                               >= greatest(abs(b.investment_wan) * $share, $wan), false)
-               ) AS is_investment_changed,
-               b.r AS before_order
-        FROM a FULL JOIN b ON a.project_key = b.project_key
-    )
-    SELECT * FROM joined
-    WHERE is_new OR is_vanished OR is_advanced OR is_regressed OR is_suspended OR is_investment_changed
+_ONE_SIDE = """
+    SELECT a.r, a.investment_wan{key} FROM {this} AS a ANTI JOIN {other} AS b USING (project_no)
 """
-# Each list in one pass over the changed projects: its projects in the list's order (new and vanished ones by
-# key, the others in the earlier ledger's order, or largest first), how many it holds, the first `limit` kept;
-# then the kept projects' fields, from the later snapshot's row (the earlier one's for a vanished project).
+_MATCHED_ROW = "{'r': a.r, 'before_r': b.r, 'investment_delta': a.investment_wan - b.investment_wan}"
+_ONE_SIDE_ROW = "{'r': c.r, 'before_r': NULL::BIGINT, 'investment_delta': NULL::DOUBLE}"
+# The lists' orders: the earlier ledger's (its row, unique), by key, or largest planned investment first (the
+# later side's, else the earlier side's), ties by key.
+_LEDGER_ORDER = "b.r"
+_BY_KEY = "c.project_key"
+_LARGEST_FIRST = "{{'missing': {amount} IS NULL, 'less': -coalesce({amount}, 0), 'key': {key}}}"
 _LISTS = f"""
-    WITH changed AS ({{changed}}),
-    listed AS (
-        SELECT c.*, k.kind
-        FROM changed AS c JOIN (SELECT unnest($kinds) AS kind) AS k
-          ON (k.kind = 'new' AND c.is_new) OR (k.kind = 'advanced' AND c.is_advanced)
-          OR (k.kind = 'regressed' AND c.is_regressed) OR (k.kind = 'suspended' AND c.is_suspended)
-          OR (k.kind = 'investment_changed' AND c.is_investment_changed) OR (k.kind = 'vanished' AND c.is_vanished)
-    ),
-    ranked AS (
-        SELECT *, count(*) OVER (PARTITION BY kind) AS kind_total,
-               row_number() OVER (PARTITION BY kind ORDER BY {{order}}) AS kind_rank
-        FROM listed
-    ),
-    kept AS (SELECT * FROM ranked WHERE $limit IS NULL OR kind_rank <= $limit)
-    SELECT {", ".join("p." + c for c in _COLUMNS)}, k.* EXCLUDE (project_key, investment_wan, r)
-    FROM kept AS k JOIN projects AS p ON p.rowid = k.r
-    WHERE p.rowid IN (SELECT r FROM kept)
-    ORDER BY k.kind, k.kind_rank
+    WITH {{parts}},
+    lists AS ({{lists}}),
+    kept AS (
+        SELECT kind, kind_total, place, x.r, x.before_r, x.investment_delta
+        FROM (SELECT kind, kind_total, unnest(rows) AS x, generate_subscripts(rows, 1) AS place FROM lists)
+    )
+    SELECT {", ".join("p." + c for c in _COLUMNS)}, e.stage AS stage_before, e.investment_wan AS investment_wan_before,
+           k.investment_delta, k.kind, k.kind_total
+    FROM kept AS k
+    JOIN (SELECT p.rowid AS r, p.* FROM projects AS p WHERE p.rowid IN (SELECT r FROM kept)) AS p USING (r)
+    LEFT JOIN (
+        SELECT e.rowid AS before_r, e.stage, e.investment_wan FROM projects AS e
+        WHERE e.rowid IN (SELECT before_r FROM kept)
+    ) AS e USING (before_r)
+    ORDER BY k.kind, k.place
 """
-_LEDGER_ORDER = "CASE WHEN kind IN ('new', 'vanished') THEN NULL ELSE before_order END NULLS FIRST, project_key"
-_LARGEST_FIRST = "investment_wan DESC NULLS LAST, project_key"
+# A one-sided list's key, read by row for its projects only (the key sorts it).
+_KEYED = """
+    SELECT c.*, p.project_key FROM {kind}_rows AS c JOIN projects AS p ON p.rowid = c.r
+    WHERE p.rowid IN (SELECT r FROM {kind}_rows)
+"""
+
+
+def _first(row: str, order: str, limit: int | None, flag: str | None = None) -> str:
+    """SQL of a list's first `limit` rows in an order (all of them without a limit), of the rows a flag keeps."""
+    kept = f" FILTER (WHERE {flag})" if flag else ""
+    if limit is None:
+        return f"coalesce(list({row} ORDER BY {order}){kept}, [])"
+    return f"coalesce(min_by({row}, {order}, $limit){kept}, [])"
 
 
 @dataclass(frozen=True)
@@ -101,8 +112,8 @@ _FIELDS = {
 }  # fmt: skip
 
 
-def _changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int) -> str:
-    """The SQL of the changed projects between the two snapshots (parameters: _params)."""
+def _sides(con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int, key: bool = False) -> dict[str, str]:
+    """The SQL of the later and the earlier side (parameters: _params), with each row's key if asked for."""
     repeats = dict(
         con.execute(
             "SELECT snapshot_id, coalesce(repeated_keys, 1) FROM snapshots WHERE snapshot_id IN (?, ?)",
@@ -111,16 +122,48 @@ def _changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int) 
     )
 
     def side(name: str, snapshot: int) -> str:
-        return _SIDE.format(side=name, first_of_key=_FIRST_OF_KEY if repeats.get(snapshot, 1) else "")
+        first_of_key = _FIRST_OF_KEY if repeats.get(snapshot, 1) else ""
+        return _SIDE.format(side=name, first_of_key=first_of_key, key=", p.project_key" if key else "")
 
-    return _SINCE.format(earlier=side("earlier", earlier_id), later=side("snapshot", snapshot_id))
+    return {"later": side("snapshot", snapshot_id), "earlier": side("earlier", earlier_id)}
 
 
-def _params(snapshot_id: int, filters: Filters, earlier_id: int, **more: object) -> dict:
-    return filters.params(
-        snapshot_id, earlier=earlier_id, suspended=SUSPENDED, share=INVESTMENT_CHANGE_SHARE, wan=INVESTMENT_CHANGE_WAN,
-        **more,
-    )  # fmt: skip
+def _params(snapshot_id: int, filters: Filters, earlier_id: int, money: bool = True, **more: object) -> dict:
+    """The parameters of the comparison's SQL: with `money`, the thresholds of an investment change."""
+    thresholds = {"share": INVESTMENT_CHANGE_SHARE, "wan": INVESTMENT_CHANGE_WAN} if money else {}
+    return filters.params(snapshot_id, earlier=earlier_id, **thresholds, **more)
+
+
+def _lists_sql(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int, kinds: tuple[str, ...], limit: int | None,
+    largest_first: bool,
+) -> str:  # fmt: skip
+    """since()'s SQL: the matched lists from one join, the new and the vanished ones from anti-joins, each only
+    when asked for."""
+    sides = _sides(con, snapshot_id, earlier_id, key=largest_first)
+    parts, lists = [], []
+    matched = [kind for kind in _MATCHED_KINDS if kind in kinds]
+    if matched:
+        amount = "coalesce(a.investment_wan, b.investment_wan)"
+        order = _LARGEST_FIRST.format(amount=amount, key="a.project_key") if largest_first else _LEDGER_ORDER
+        columns = []
+        for kind in matched:
+            columns.append(f"count(*) FILTER (WHERE {_FLAGS[kind]}) AS {kind}_total")
+            columns.append(f"{_first(_MATCHED_ROW, order, limit, _FLAGS[kind])} AS {kind}_rows")
+            lists.append(f"SELECT '{kind}' AS kind, {kind}_total AS kind_total, {kind}_rows AS rows FROM matched")
+        parts.append(f"matched AS ({_MATCHED.format(lists=', '.join(columns), **sides)})")
+    for kind, (this, other) in _ONE_SIDED.items():
+        if kind in kinds:
+            parts.append(
+                f"{kind}_rows AS MATERIALIZED ({_ONE_SIDE.format(this=sides[this], other=sides[other], key='')})"
+            )
+            parts.append(f"{kind}_keyed AS ({_KEYED.format(kind=kind)})")
+            order = _LARGEST_FIRST.format(amount="c.investment_wan", key="c.project_key") if largest_first else _BY_KEY
+            lists.append(
+                f"SELECT '{kind}' AS kind, count(*) AS kind_total, {_first(_ONE_SIDE_ROW, order, limit)} AS rows "
+                f"FROM {kind}_keyed AS c"
+            )
+    return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists))
 
 
 def since(
@@ -134,9 +177,9 @@ def since(
     in the earlier ledger's order (largest planned investment first with `largest_first`); with `limit` only each
     list's first projects reach Python, and `counts` still says how many each holds.
     """
-    params = _params(snapshot_id, filters, earlier_id, kinds=list(kinds), limit=limit)
-    order = _LARGEST_FIRST if largest_first else _LEDGER_ORDER
-    found = con.execute(_LISTS.format(changed=_changed(con, snapshot_id, earlier_id), order=order), params).df()
+    money = "investment_changed" in kinds
+    params = _params(snapshot_id, filters, earlier_id, money, **({} if limit is None else {"limit": limit}))
+    found = con.execute(_lists_sql(con, snapshot_id, earlier_id, kinds, limit, largest_first), params).df()
     lists, totals = {}, {}
     for kind in kinds:
         rows = found[found["kind"] == kind]
@@ -145,21 +188,23 @@ def since(
     return Changes(lists, totals)
 
 
-_COUNTS = """
-    WITH changed AS ({changed})
-    SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_advanced), count(*) FILTER (WHERE is_regressed),
-           count(*) FILTER (WHERE is_suspended), count(*) FILTER (WHERE is_investment_changed),
-           count(*) FILTER (WHERE is_vanished)
-    FROM changed
+# The projects in both snapshots are counted by kind in one join; new = the later side's projects not matched,
+# vanished = the earlier side's, so neither needs an anti-join.
+_COUNTS = f"""
+    WITH matched AS (
+        SELECT count(*) AS n, {", ".join(f"count(*) FILTER (WHERE {flag})" for flag in _FLAGS.values())}
+        FROM {{later}} AS a JOIN {{earlier}} AS b USING (project_no)
+    )
+    SELECT (SELECT count(*) FROM {{later}}) - n, matched.* EXCLUDE (n), (SELECT count(*) FROM {{earlier}}) - n
+    FROM matched
 """
 
 
 def counts(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, earlier_id: int) -> dict[str, int]:
     """How many projects each change list (KINDS) holds: since()'s counts without reading any list's rows."""
-    row = con.execute(
-        _COUNTS.format(changed=_changed(con, snapshot_id, earlier_id)), _params(snapshot_id, filters, earlier_id)
-    ).fetchone()
-    return dict(zip(KINDS, (int(n) for n in row), strict=True))
+    sql = _COUNTS.format(**_sides(con, snapshot_id, earlier_id))
+    row = con.execute(sql, _params(snapshot_id, filters, earlier_id)).fetchone()
+    return dict(zip(("new", *_FLAGS, "vanished"), (int(n) for n in row), strict=True))
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame]:

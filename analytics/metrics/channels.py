@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.domain import LADDER, SUSPENDED, TOWN, rungs_from
-from analytics.metrics.filters import SCOPE, Filters
+from analytics.metrics.filters import IN_FILTERS, SCOPE, Filters
 from analytics.store.derived import reached_as_stored_sql
 from analytics.vocabulary import CHANNELS, to_simplified
 
@@ -115,7 +115,7 @@ _REFERRED = f"""
     chosen AS (
         SELECT p.rowid AS r
         FROM projects AS p JOIN wanted AS w ON w.spelling = {_TRIMMED}
-        WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
+        WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
         ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
         LIMIT $limit
     )

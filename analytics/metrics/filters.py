@@ -25,15 +25,23 @@ class Filters:
         return self.industries == INDUSTRIES
 
     def params(self, snapshot_id: int, **more: object) -> dict[str, object]:
-        """Named SQL parameters for `SCOPE` (snapshot and industries), plus any the caller adds."""
-        return {"snapshot": snapshot_id, "industries": list(self.industries), **more}
+        """Named SQL parameters for `SCOPE` and `IN_FILTERS` (snapshot and industries), plus any the caller adds."""
+        return {
+            "snapshot": snapshot_id, "industries": list(self.industries), "every_industry": self.whole_town, **more,
+        }  # fmt: skip
 
 
 EVERYTHING = Filters()
 
-SCOPE = """
+IN_FILTERS = "(CASE WHEN $every_industry THEN true ELSE list_contains($industries, p.industry) END)"
+"""Whether a project row (alias p) is within the filters. With every industry chosen (the whole town, what a
+page opens on) no row is tested: every stored industry is one of INDUSTRIES (analytics/store/derived.py checks
+each write), and looking each row's industry up in the list cost a third of a comparison of two snapshots at a
+million rows."""
+
+SCOPE = f"""
     FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
-    WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
+    WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
 """
 """The FROM/WHERE of every metric: one snapshot's projects (alias p, snapshot s) within the filters."""
 

@@ -5,6 +5,10 @@
   cutoff, as its rank). Every "reached" count as the snapshot stands (the Overview's 累计 cards, the channels,
   the referral league) reads it instead of working out the stage and four dates of every row on each read,
   which cost more than the rest of those queries together at a million rows;
+- projects.stage_rank and projects.project_no: the stored stage's rung (NULL when suspended) and a dense number
+  per project_key (table project_numbers). Comparing two snapshots (analytics/metrics/changes.py) joins a
+  million rows to a million: on the number and the rank it is a join of integers, where on the text key and
+  the stage's words it took several times as long;
 - snapshots.dated_until: the latest of the snapshot's as_of and every event date its rows hold. On a cutoff
   not before it, every row's stage and dates on the cutoff are those stored, so its rung on the cutoff is
   furthest_rung (the funnel of a year review reads the rank instead of rebuilding each row's stage);
@@ -31,7 +35,7 @@ from datetime import date
 
 import duckdb
 
-from analytics.domain import EVENT_DATE, RANK, furthest_rung_sql
+from analytics.domain import ALL_STAGES, EVENT_DATE, INDUSTRIES, RANK, furthest_rung_sql, ladder_rank_sql
 
 # One day from the day before it. A project's previous answer is its speaking row on the latest earlier day it
 # appears on: nearly always the previous day, so only the projects missing from that day look further back.
@@ -93,8 +97,29 @@ def count_repeated_keys(con: duckdb.DuckDBPyConnection, snapshot_ids: list[int])
     con.execute(_REPEATED, {"snapshots": snapshot_ids})
 
 
-# A row's own stage and dates decide its rung: no other row or snapshot enters, so a write touches its own rows.
-_RUNG = f"UPDATE projects AS p SET furthest_rung = {furthest_rung_sql()} WHERE {{rows}}"
+# New keys get the next numbers, in the order first stored: by the first snapshot holding the key, then by its
+# first row there. Snapshots are written in id order, so a rebuild from the archive and a backfill of an older
+# database number every key as the live database did (recovery's check compares them).
+_NUMBER_KEYS = """
+    INSERT INTO project_numbers (project_key, project_no)
+    SELECT project_key,
+           (SELECT coalesce(max(project_no), 0) FROM project_numbers)
+           + row_number() OVER (ORDER BY first_snapshot, first_row)
+    FROM (
+        SELECT p.project_key, min(p.snapshot_id) AS first_snapshot, min(p.rowid) AS first_row
+        FROM projects AS p
+        WHERE {rows} AND p.project_key NOT IN (SELECT project_key FROM project_numbers)
+        GROUP BY p.project_key
+    )
+"""
+# A row's own stage and dates decide its rungs, and its key its number: no other row or snapshot enters, so a
+# write touches its own rows, in one pass.
+_ROW_FACTS = f"""
+    UPDATE projects AS p
+    SET furthest_rung = {furthest_rung_sql()}, stage_rank = {ladder_rank_sql("p.stage")}, project_no = n.project_no
+    FROM project_numbers AS n
+    WHERE n.project_key = p.project_key AND {{rows}}
+"""
 
 
 def reached_as_stored_sql(stage: str) -> str:
@@ -102,9 +127,15 @@ def reached_as_stored_sql(stage: str) -> str:
     return f"(p.furthest_rung >= {RANK[stage]})"
 
 
-def rank_rungs(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
-    """Store each row's furthest rung as stored for a snapshot just written (call inside the write)."""
-    con.execute(_RUNG.format(rows="p.snapshot_id = $snapshot"), {"snapshot": snapshot_id})
+def _row_facts(con: duckdb.DuckDBPyConnection, rows: str, params: dict | None = None) -> None:
+    con.execute(_NUMBER_KEYS.format(rows=rows), params)
+    con.execute(_ROW_FACTS.format(rows=rows), params)
+
+
+def store_row_facts(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Store each row's furthest rung, stage rank and project number for a snapshot just written (inside the
+    write)."""
+    _row_facts(con, "p.snapshot_id = $snapshot", {"snapshot": snapshot_id})
 
 
 _DATED_UNTIL = f"""
@@ -121,9 +152,28 @@ def date_snapshots(con: duckdb.DuckDBPyConnection, snapshot_ids: list[int]) -> N
     con.execute(_DATED_UNTIL, {"snapshots": snapshot_ids})
 
 
+_OFF_THE_LISTS = """
+    SELECT p.source_row, p.stage, p.industry FROM projects AS p
+    WHERE p.snapshot_id = $snapshot AND (NOT list_contains($stages, p.stage) OR NOT list_contains($industries, p.industry))
+    LIMIT 1
+"""
+
+
+def check_values(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Refuse a snapshot holding a stage outside ALL_STAGES or an industry outside INDUSTRIES (inside its write).
+
+    The importer only ever stores those, and reads rely on it: a suspended row is the one without a stage_rank,
+    and the whole town's filter tests no row's industry (analytics/metrics/filters.py IN_FILTERS)."""
+    params = {"snapshot": snapshot_id, "stages": list(ALL_STAGES), "industries": list(INDUSTRIES)}
+    found = con.execute(_OFF_THE_LISTS, params).fetchone()
+    if found:
+        raise ValueError(f"snapshot {snapshot_id}, row {found[0]}: stage {found[1]!r} or industry {found[2]!r} unknown")
+
+
 def written(con: duckdb.DuckDBPyConnection, snapshot_id: int, as_of: date) -> None:
     """Everything this module derives, for a snapshot just written (inside its write)."""
-    rank_rungs(con, snapshot_id)
+    check_values(con, snapshot_id)
+    store_row_facts(con, snapshot_id)
     date_snapshots(con, [snapshot_id])
     count_repeated_keys(con, [snapshot_id])
     refresh(con, as_of)
@@ -142,5 +192,7 @@ def backfill(con: duckdb.DuckDBPyConnection) -> None:
     undated = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE dated_until IS NULL").fetchall()]
     if undated:
         date_snapshots(con, undated)
-    if con.execute("SELECT 1 FROM projects WHERE furthest_rung IS NULL LIMIT 1").fetchone():
-        con.execute(_RUNG.format(rows="p.furthest_rung IS NULL"))
+    # project_no is never NULL once stored (every key is numbered first); stage_rank is, for a suspended row.
+    unfinished = "(p.furthest_rung IS NULL OR p.project_no IS NULL)"
+    if con.execute(f"SELECT 1 FROM projects AS p WHERE {unfinished} LIMIT 1").fetchone():
+        _row_facts(con, unfinished)

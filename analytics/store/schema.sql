@@ -68,12 +68,22 @@ ALTER TABLE projects ADD COLUMN IF NOT EXISTS name_raw VARCHAR;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS stage_since DATE;
 -- The row's furthest rung as stored, as its rank (analytics/store/derived.py), worked out on write.
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS furthest_rung TINYINT;
+-- The rank of the row's stored stage on the ladder (NULL when suspended) and its project's number in
+-- project_numbers (analytics/store/derived.py), worked out on write: comparing two snapshots joins on these.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS stage_rank TINYINT;
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS project_no INTEGER;
 -- Exchange rates (yuan per unit, e.g. {"USD": 7.1}) that converted foreign-currency amounts into 万元.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
 -- Rows repeating an earlier row's project_key (analytics/store/derived.py), worked out on write.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS repeated_keys INTEGER;
 -- The latest of as_of and every event date the snapshot's rows hold (analytics/store/derived.py), worked out on write.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS dated_until DATE;
+
+-- One number per project_key ever stored, in the order first stored (analytics/store/derived.py).
+CREATE TABLE IF NOT EXISTS project_numbers (
+    project_key VARCHAR NOT NULL,
+    project_no  INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,

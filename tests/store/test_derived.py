@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from analytics.store import derived
 from tests.metrics.fixture_projects import database
@@ -128,3 +129,34 @@ def test_dated_until_is_the_latest_of_as_of_and_every_event_date_also_after_a_ba
     con.execute("UPDATE snapshots SET dated_until = NULL")
     derived.backfill(con)
     assert con.execute("SELECT snapshot_id, dated_until FROM snapshots ORDER BY 1").fetchall() == expected
+
+
+def _numbers(con) -> dict[tuple[int, str], tuple[int, int | None]]:
+    rows = con.execute("SELECT snapshot_id, project_key, project_no, stage_rank FROM projects").fetchall()
+    return {(snapshot, key): (number, rank) for snapshot, key, number, rank in rows}
+
+
+def test_each_project_keeps_one_number_and_each_row_its_stage_rank_also_after_a_backfill() -> None:
+    con = database(JUNE, as_of="2023-06-30", snapshot_id=1)
+    database(SEPTEMBER, as_of="2023-09-30", snapshot_id=2, con=con)
+    # December adds S (suspended) before R: S is numbered in the order first stored, after June's three.
+    database(_rows({"S": "suspended", "P": "landed", "R": "signed"}), as_of="2023-12-31", snapshot_id=3, con=con)
+    numbers = _numbers(con)
+    assert numbers == {
+        (1, "P"): (1, 1), (1, "Q"): (2, 0), (1, "R"): (3, 1),
+        (2, "P"): (1, 1), (2, "Q"): (2, 1),
+        (3, "S"): (4, None), (3, "P"): (1, 2), (3, "R"): (3, 1),
+    }  # fmt: skip
+    assert con.execute("SELECT count(*), count(DISTINCT project_key) FROM project_numbers").fetchone() == (4, 4)
+    # A database from before these facts: numbered and ranked alike on its next start.
+    con.execute("UPDATE projects SET project_no = NULL, stage_rank = NULL")
+    con.execute("DELETE FROM project_numbers")
+    derived.backfill(con)
+    assert _numbers(con) == numbers
+
+
+def test_a_stage_or_industry_off_the_lists_is_refused_on_write() -> None:
+    with pytest.raises(ValueError, match="row 4"):
+        database(_rows({"P": "signed", "Q": "on hold"}), as_of="2023-06-30")
+    with pytest.raises(ValueError, match="'lamps'"):
+        database(JUNE.assign(industry="lamps"), as_of="2023-06-30")
