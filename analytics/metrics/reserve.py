@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from analytics.domain import ALL_STAGES, EVENTS, LADDER, SUSPENDED, stage_at_sql
+from analytics.domain import ALL_STAGES, EVENTS, LADDER, RANK, SUSPENDED, stage_at_sql
+from analytics.metrics import sums
 from analytics.metrics.filters import SCOPE, Filters, every_industry
-from analytics.store.derived import reached_as_stored_sql
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -107,27 +107,35 @@ def projects_at(
     return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, cells=wanted, limit=limit)).df()
 
 
-def _kpi_sql() -> str:
-    reached = ",\n".join(
-        f"count(*) FILTER (WHERE {reached_as_stored_sql(stage)}) AS reached_{stage}" for stage in EVENTS
-    )  # fmt: skip
-    return f"""
-        SELECT p.industry, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
-               count(*) FILTER (WHERE p.is_key) AS key_projects,
-               {reached}
-        {SCOPE}
-        GROUP BY p.industry
-    """
+# Counted by industry, furthest rung (stored on write) and key flag: a few dozen groups, added up here into each
+# industry's figures. One count per rung FILTERed over every row cost twice as much at a million rows.
+_KPI = f"""
+    SELECT p.industry, p.furthest_rung AS rung, p.is_key, count(*) AS projects, sum(p.investment_wan) AS investment_wan
+    {SCOPE}
+    GROUP BY ALL
+"""
 
 
 def by_industry(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """Per chosen industry (zeros included): projects, planned investment (万元), key projects, rungs reached."""
-    found = con.execute(_kpi_sql(), filters.params(snapshot_id)).df().set_index("industry")
-    out = found.reindex(list(filters.industries)).fillna(0)
+    import pandas as pd
+
+    found = con.execute(_KPI, filters.params(snapshot_id)).fetchall()
+    rows = []
+    for industry in filters.industries:
+        groups = [(rung, is_key, n, wan) for i, rung, is_key, n, wan in found if i == industry]
+        row = {
+            "industry": industry,
+            "projects": sum(n for _, _, n, _ in groups),
+            "investment_wan": sums.total([wan for _, _, _, wan in groups if wan is not None]),
+            "key_projects": sum(n for _, is_key, n, _ in groups if is_key),
+        }
+        for stage in EVENTS:
+            row[f"reached_{stage}"] = sum(n for rung, _, n, _ in groups if rung >= RANK[stage])
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["industry", *KPI_COLUMNS])
     counts = [c for c in KPI_COLUMNS if c != "investment_wan"]
-    out[counts] = out[counts].astype(int)
-    out["investment_wan"] = out["investment_wan"].astype(float)
-    return out.rename_axis("industry").reset_index()
+    return out.astype({**dict.fromkeys(counts, "int64"), "investment_wan": "float64"})
 
 
 def totals(by_industry_frame: pd.DataFrame) -> pd.Series:
