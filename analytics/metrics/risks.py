@@ -9,8 +9,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import EVENT_DATE, PLANNED_DATE, RANK, STALLED_DAYS, furthest_rung, furthest_rung_sql
+from analytics.domain import EVENT_DATE, PLANNED_DATE, RANK, STALLED_DAYS, furthest_rung
 from analytics.metrics.filters import SCOPE, Filters
+from analytics.store.derived import reached_as_stored_sql
 
 
 def overdue_since(projects: pd.DataFrame) -> pd.Series:
@@ -75,10 +76,10 @@ def flag_key_projects(keys: pd.DataFrame, history: pd.DataFrame | None) -> pd.Da
 
 
 def _overdue_since_sql() -> str:
-    """SQL for overdue_since(): the earliest passed planned date of a step not reached (NULL when none)."""
-    rung = furthest_rung_sql()
+    """SQL for overdue_since(): the earliest passed planned date of a step not reached (NULL when none). Reached
+    as stored: the rung kept with each row on write (analytics/store/derived.py)."""
     steps = ", ".join(
-        f"CASE WHEN {rung} < {RANK[step]} AND p.{column} < s.as_of THEN p.{column} END"
+        f"CASE WHEN NOT {reached_as_stored_sql(step)} AND p.{column} < s.as_of THEN p.{column} END"
         for step, column in PLANNED_DATE.items()
     )
     return f"least({steps})"
