@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from analytics.domain import ALL_STAGES, EVENTS, LADDER, RANK, SUSPENDED, stage_at_sql
+from analytics.domain import ALL_STAGES, EVENTS, LADDER, RANK, stage_at_sql
 from analytics.metrics import sums
 from analytics.metrics.filters import SCOPE, Filters, every_industry
 
@@ -63,6 +63,14 @@ def by_industry_stage(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters:
     return _cell_frame(industry_stage_cells(con, snapshot_id, filters))
 
 
+def _stage_then(con: duckdb.DuckDBPyConnection, snapshot_id: int, cutoff: date) -> tuple[str, dict[str, date]]:
+    """SQL of each row's stage on the cutoff (domain.stage_at_sql) and its parameters: the stored stage itself
+    when the snapshot is not dated after the cutoff, as on a review of the year just ended, so no row's stage
+    is worked out."""
+    row = con.execute("SELECT as_of FROM snapshots WHERE snapshot_id = ?", [snapshot_id]).fetchone()
+    return ("p.stage", {}) if row is not None and row[0] <= cutoff else (stage_at_sql(), {"cutoff": cutoff})
+
+
 _CELLS_AT = """
     SELECT p.industry, {stage_then} AS stage, count(*) AS projects,
            coalesce(sum(p.investment_wan), 0) AS investment_wan
@@ -73,8 +81,9 @@ _CELLS_AT = """
 
 def cells_at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> list[Cell]:
     """Projects and planned investment (万元) by industry × the stage each stood at on the cutoff, zeros included."""
-    sql = _CELLS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
-    return _fill_cells(con.execute(sql, filters.params(snapshot_id, cutoff=cutoff)).fetchall(), filters)
+    stage_then, params = _stage_then(con, snapshot_id, cutoff)
+    sql = _CELLS_AT.format(stage_then=stage_then, scope=SCOPE)
+    return _fill_cells(con.execute(sql, filters.params(snapshot_id, **params)).fetchall(), filters)
 
 
 def at_cutoff(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, cutoff: date) -> pd.DataFrame:
@@ -102,9 +111,10 @@ def projects_at(
 
     `limit` keeps the first (the cells' `projects` in `at_cutoff` say how many there are in all).
     """
-    sql = _PROJECTS_AT.format(stage_then=stage_at_sql(), scope=SCOPE)
+    stage_then, params = _stage_then(con, snapshot_id, cutoff)
+    sql = _PROJECTS_AT.format(stage_then=stage_then, scope=SCOPE)
     wanted = [f"{industry}/{stage}" for industry, stage in cells]
-    return con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, cells=wanted, limit=limit)).df()
+    return con.execute(sql, filters.params(snapshot_id, cells=wanted, limit=limit, **params)).df()
 
 
 # Counted by industry, furthest rung (stored on write) and key flag: a few dozen groups, added up here into each
@@ -195,7 +205,7 @@ _MONEY = """
            coalesce(sum(p.investment_wan), 0) AS planned_wan,
            coalesce(sum(p.invested_wan), 0) AS invested_wan,
            coalesce(sum(p.investment_wan) FILTER (WHERE p.invested_wan IS NOT NULL), 0) AS planned_reporting_wan
-    {scope} AND list_contains($stages, {stage_then})
+    {scope} AND {stage_then} <> $negotiating
     GROUP BY 1, 2
     ORDER BY p.industry, stage
 """
@@ -208,9 +218,10 @@ def money_in_place(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Fi
     """
     import numpy as np
 
-    sql = _MONEY.format(stage_then=stage_at_sql(), scope=SCOPE)
-    stages = [*LADDER[1:], SUSPENDED]
-    out = con.execute(sql, filters.params(snapshot_id, cutoff=cutoff, stages=stages)).df()
+    stage_then, params = _stage_then(con, snapshot_id, cutoff)
+    sql = _MONEY.format(stage_then=stage_then, scope=SCOPE)
+    params = filters.params(snapshot_id, negotiating=LADDER[0], **params)  # the other stages are ALL_STAGES'
+    out = con.execute(sql, params).df()
     out[["projects", "reporting"]] = out[["projects", "reporting"]].astype(int)
     out["share_in_place"] = out["invested_wan"] / out["planned_reporting_wan"].replace(0, np.nan)
     return out

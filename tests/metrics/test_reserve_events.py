@@ -101,6 +101,17 @@ def test_money_in_place_compares_reporting_projects_only() -> None:
     assert ("lighting", "negotiating") not in m.index
 
 
+def test_money_in_place_on_an_earlier_cutoff_takes_each_stage_then() -> None:
+    # On 31 Dec 2022 P1 stood at construction (production came in 2023); P5 was suspended as stored; every
+    # other project's first date is in 2023, so it stood at negotiating, which money in place leaves out.
+    m = reserve.money_in_place(database(), 1, ALL, date(2022, 12, 31))
+    rows = m[["industry", "stage", "projects", "planned_wan", "invested_wan"]].itertuples(index=False, name=None)
+    assert list(rows) == [
+        ("lighting", "construction", 1, 100000.0, 90000.0),
+        ("new_energy", "suspended", 1, 300000.0, 30000.0),
+    ]
+
+
 def test_stalled_days_across_snapshots() -> None:
     history = pd.DataFrame(
         [
