@@ -44,10 +44,11 @@ _FLAGS = {
 _MATCHED_KINDS = tuple(_FLAGS)
 _ONE_SIDED = {"new": ("later", "earlier"), "vanished": ("earlier", "later")}  # kind → (listed side, other side)
 
-# Every list is (kind, kind_total, rows): how many projects it holds and its first `limit` in the list's order,
-# each as {r: the row shown, before_r: the earlier row, investment_delta}. The matched lists come out of one
-# aggregate over the join, each kept with FILTER: a condition on both sides in a WHERE would become part of
-# the join's condition, which DuckDB evaluates several times slower than this.
+# Every list is (kind, kind_total, rows, before_rows): how many projects it holds and its first `limit` in order,
+# as two lists in step: the rows shown (the later one's, the earlier one's for a vanished project) and the
+# earlier rows (empty for a one-sided list). The matched lists come out of one aggregate over the join, each
+# kept with FILTER: a condition on both sides in a WHERE would become part of the join's condition, which
+# DuckDB evaluates several times slower than this; and row ids, not a record per row, go into the aggregates.
 _MATCHED = """
     SELECT {lists}
     FROM {later} AS a JOIN {earlier} AS b USING (project_no)
@@ -55,8 +56,6 @@ _MATCHED = """
 _ONE_SIDE = """
     SELECT a.r, a.investment_wan{key} FROM {this} AS a ANTI JOIN {other} AS b USING (project_no)
 """
-_MATCHED_ROW = "{'r': a.r, 'before_r': b.r, 'investment_delta': a.investment_wan - b.investment_wan}"
-_ONE_SIDE_ROW = "{'r': c.r, 'before_r': NULL::BIGINT, 'investment_delta': NULL::DOUBLE}"
 # The lists' orders: the earlier ledger's (its row, unique), by key, or largest planned investment first (the
 # later side's, else the earlier side's), ties by key.
 _LEDGER_ORDER = "b.r"
@@ -66,11 +65,12 @@ _LISTS = f"""
     WITH {{parts}},
     lists AS ({{lists}}),
     kept AS (
-        SELECT kind, kind_total, place, x.r, x.before_r, x.investment_delta
-        FROM (SELECT kind, kind_total, unnest(rows) AS x, generate_subscripts(rows, 1) AS place FROM lists)
+        SELECT kind, kind_total, unnest(rows) AS r, unnest(before_rows) AS before_r,
+               generate_subscripts(rows, 1) AS place
+        FROM lists
     )
     SELECT {", ".join("p." + c for c in _COLUMNS)}, e.stage AS stage_before, e.investment_wan AS investment_wan_before,
-           k.investment_delta, k.kind, k.kind_total
+           p.investment_wan - e.investment_wan AS investment_delta, k.kind, k.kind_total
     FROM kept AS k
     JOIN (SELECT p.rowid AS r, p.* FROM projects AS p WHERE p.rowid IN (SELECT r FROM kept)) AS p USING (r)
     LEFT JOIN (
@@ -87,7 +87,7 @@ _KEYED = """
 
 
 def _first(row: str, order: str, limit: int | None, flag: str | None = None) -> str:
-    """SQL of a list's first `limit` rows in an order (all of them without a limit), of the rows a flag keeps."""
+    """SQL of a list's first `limit` row ids in an order (all of them without a limit), of the rows a flag keeps."""
     kept = f" FILTER (WHERE {flag})" if flag else ""
     if limit is None:
         return f"coalesce(list({row} ORDER BY {order}){kept}, [])"
@@ -149,8 +149,12 @@ def _lists_sql(
         columns = []
         for kind in matched:
             columns.append(f"count(*) FILTER (WHERE {_FLAGS[kind]}) AS {kind}_total")
-            columns.append(f"{_first(_MATCHED_ROW, order, limit, _FLAGS[kind])} AS {kind}_rows")
-            lists.append(f"SELECT '{kind}' AS kind, {kind}_total AS kind_total, {kind}_rows AS rows FROM matched")
+            columns.append(f"{_first('a.r', order, limit, _FLAGS[kind])} AS {kind}_rows")
+            columns.append(f"{_first('b.r', order, limit, _FLAGS[kind])} AS {kind}_before")
+            lists.append(
+                f"SELECT '{kind}' AS kind, {kind}_total AS kind_total, {kind}_rows AS rows, "
+                f"{kind}_before AS before_rows FROM matched"
+            )
         parts.append(f"matched AS ({_MATCHED.format(lists=', '.join(columns), **sides)})")
     for kind, (this, other) in _ONE_SIDED.items():
         if kind in kinds:
@@ -160,8 +164,8 @@ def _lists_sql(
             parts.append(f"{kind}_keyed AS ({_KEYED.format(kind=kind)})")
             order = _LARGEST_FIRST.format(amount="c.investment_wan", key="c.project_key") if largest_first else _BY_KEY
             lists.append(
-                f"SELECT '{kind}' AS kind, count(*) AS kind_total, {_first(_ONE_SIDE_ROW, order, limit)} AS rows "
-                f"FROM {kind}_keyed AS c"
+                f"SELECT '{kind}' AS kind, count(*) AS kind_total, {_first('c.r', order, limit)} AS rows, "
+                f"[]::BIGINT[] AS before_rows FROM {kind}_keyed AS c"
             )
     return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists))
 
