@@ -163,6 +163,16 @@ def furthest_rung_sql(cutoff: str | None = None, as_of: str = "s.as_of") -> str:
     return f"greatest({_rank_sql(stage)}, {_date_rank_sql(cutoff)})"
 
 
+def overdue_since_sql(rung: str, as_of: str = "s.as_of") -> str:
+    """SQL for the day a project fell overdue: the earliest planned date (PLANNED_DATE), before as_of, of a step
+    its furthest rung (`rung`, an SQL expression) has not reached; NULL when none has passed."""
+    steps = ", ".join(
+        f"CASE WHEN {rung} < {RANK[step]} AND p.{column} < {as_of} THEN p.{column} END"
+        for step, column in PLANNED_DATE.items()
+    )
+    return f"least({steps})"
+
+
 def reached_sql(stage: str, cutoff: str | None = None, as_of: str = "s.as_of") -> str:
     """SQL condition for reached(): the furthest rung is at or beyond the stage."""
     return f"({furthest_rung_sql(cutoff, as_of)} >= {RANK[stage]})"

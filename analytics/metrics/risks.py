@@ -11,7 +11,6 @@ import pandas as pd
 
 from analytics.domain import EVENT_DATE, PLANNED_DATE, RANK, STALLED_DAYS, furthest_rung
 from analytics.metrics.filters import SCOPE, Filters
-from analytics.store.derived import reached_as_stored_sql
 
 
 def overdue_since(projects: pd.DataFrame) -> pd.Series:
@@ -75,23 +74,14 @@ def flag_key_projects(keys: pd.DataFrame, history: pd.DataFrame | None) -> pd.Da
     return ordered.drop(columns="_flagged").reset_index(drop=True)
 
 
-def _overdue_since_sql() -> str:
-    """SQL for overdue_since(): the earliest passed planned date of a step not reached (NULL when none). Reached
-    as stored: the rung kept with each row on write (analytics/store/derived.py)."""
-    steps = ", ".join(
-        f"CASE WHEN NOT {reached_as_stored_sql(step)} AND p.{column} < s.as_of THEN p.{column} END"
-        for step, column in PLANNED_DATE.items()
-    )
-    return f"least({steps})"
-
-
-# The same rules as flag_key_projects() above, in the database. How long a project has stood at its stage is
-# stored with each row when its snapshot is written (projects.stage_since, analytics/store/derived.py), so no
-# history is walked here: a page reads one snapshot's key projects, and only the rows it shows leave DuckDB.
+# The same rules as flag_key_projects() above, in the database. How long a project has stood at its stage and
+# the day it fell overdue are stored with each row when its snapshot is written (projects.stage_since and
+# overdue_since, analytics/store/derived.py), so no history is walked and no row's dates are weighed here: a
+# page reads one snapshot's key projects, and only the rows it shows leave DuckDB.
 _FLAGGED = f"""
     SELECT *, coalesce(stalled_days >= $stalled, false) AS stalled, overdue_since IS NOT NULL AS overdue
     FROM (
-        SELECT p.rowid AS r, p.investment_wan, {_overdue_since_sql()} AS overdue_since,
+        SELECT p.rowid AS r, p.investment_wan, p.overdue_since,
                date_diff('day', p.stage_since, s.as_of)::DOUBLE AS stalled_days
         {SCOPE} AND p.is_key
     )
@@ -101,7 +91,7 @@ _ORDER = "(f.stalled OR f.overdue) DESC, f.investment_wan DESC NULLS LAST, f.r"
 _KEY_PROJECTS = f"""
     WITH f AS ({_FLAGGED}),
     chosen AS (SELECT * FROM f WHERE {{only}} ORDER BY {_ORDER} LIMIT $limit OFFSET $offset)
-    SELECT p.*, s.as_of, f.overdue_since, f.stalled_days, f.stalled, f.overdue
+    SELECT p.* EXCLUDE (overdue_since), s.as_of, f.overdue_since, f.stalled_days, f.stalled, f.overdue
     FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN chosen AS f ON f.r = p.rowid
     WHERE p.rowid IN (SELECT r FROM chosen)
     ORDER BY {_ORDER}

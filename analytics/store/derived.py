@@ -9,6 +9,8 @@
   per project_key (table project_numbers). Comparing two snapshots (analytics/metrics/changes.py) joins a
   million rows to a million: on the number and the rank it is a join of integers, where on the text key and
   the stage's words it took several times as long;
+- projects.overdue_since: the day the row fell overdue (analytics/domain.py overdue_since_sql): a fact of the
+  row and its snapshot's as_of, which never changes; the key-project lists and counts read it;
 - snapshots.dated_until: the latest of the snapshot's as_of and every event date its rows hold. On a cutoff
   not before it, every row's stage and dates on the cutoff are those stored, so its rung on the cutoff is
   furthest_rung (the funnel of a year review reads the rank instead of rebuilding each row's stage);
@@ -35,7 +37,15 @@ from datetime import date
 
 import duckdb
 
-from analytics.domain import ALL_STAGES, EVENT_DATE, INDUSTRIES, RANK, furthest_rung_sql, ladder_rank_sql
+from analytics.domain import (
+    ALL_STAGES,
+    EVENT_DATE,
+    INDUSTRIES,
+    RANK,
+    furthest_rung_sql,
+    ladder_rank_sql,
+    overdue_since_sql,
+)
 
 # One day from the day before it. A project's previous answer is its speaking row on the latest earlier day it
 # appears on: nearly always the previous day, so only the projects missing from that day look further back.
@@ -116,9 +126,10 @@ _NUMBER_KEYS = """
 # write touches its own rows, in one pass.
 _ROW_FACTS = f"""
     UPDATE projects AS p
-    SET furthest_rung = {furthest_rung_sql()}, stage_rank = {ladder_rank_sql("p.stage")}, project_no = n.project_no
-    FROM project_numbers AS n
-    WHERE n.project_key = p.project_key AND {{rows}}
+    SET furthest_rung = {furthest_rung_sql()}, stage_rank = {ladder_rank_sql("p.stage")}, project_no = n.project_no,
+        overdue_since = {overdue_since_sql(furthest_rung_sql())}
+    FROM project_numbers AS n, snapshots AS s
+    WHERE n.project_key = p.project_key AND s.snapshot_id = p.snapshot_id AND {{rows}}
 """
 
 
@@ -133,8 +144,8 @@ def _row_facts(con: duckdb.DuckDBPyConnection, rows: str, params: dict | None = 
 
 
 def store_row_facts(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
-    """Store each row's furthest rung, stage rank and project number for a snapshot just written (inside the
-    write)."""
+    """Store each row's furthest rung, stage rank, project number and overdue day for a snapshot just written
+    (inside the write)."""
     _row_facts(con, "p.snapshot_id = $snapshot", {"snapshot": snapshot_id})
 
 
@@ -192,7 +203,8 @@ def backfill(con: duckdb.DuckDBPyConnection) -> None:
     undated = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE dated_until IS NULL").fetchall()]
     if undated:
         date_snapshots(con, undated)
-    # project_no is never NULL once stored (every key is numbered first); stage_rank is, for a suspended row.
+    # project_no is never NULL once stored (every key is numbered first); stage_rank is, for a suspended row,
+    # and overdue_since for a row not overdue: all four are stored in one pass, so one marks them all.
     unfinished = "(p.furthest_rung IS NULL OR p.project_no IS NULL)"
     if con.execute(f"SELECT 1 FROM projects AS p WHERE {unfinished} LIMIT 1").fetchone():
         _row_facts(con, unfinished)

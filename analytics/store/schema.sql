@@ -72,6 +72,8 @@ ALTER TABLE projects ADD COLUMN IF NOT EXISTS furthest_rung TINYINT;
 -- project_numbers (analytics/store/derived.py), worked out on write: comparing two snapshots joins on these.
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS stage_rank TINYINT;
 ALTER TABLE projects ADD COLUMN IF NOT EXISTS project_no INTEGER;
+-- The day the row fell overdue (analytics/domain.py overdue_since_sql on its snapshot's as_of), worked out on write.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS overdue_since DATE;
 -- Exchange rates (yuan per unit, e.g. {"USD": 7.1}) that converted foreign-currency amounts into 万元.
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS rates JSON;
 -- Rows repeating an earlier row's project_key (analytics/store/derived.py), worked out on write.

@@ -160,3 +160,27 @@ def test_a_stage_or_industry_off_the_lists_is_refused_on_write() -> None:
         database(_rows({"P": "signed", "Q": "on hold"}), as_of="2023-06-30")
     with pytest.raises(ValueError, match="'lamps'"):
         database(JUNE.assign(industry="lamps"), as_of="2023-06-30")
+
+
+def test_overdue_since_is_stored_per_row_by_the_domain_rule_also_after_a_backfill() -> None:
+    from analytics.metrics import risks
+
+    rows = pd.DataFrame(
+        {
+            "project_name": ["A", "B", "C", "D"],
+            "stage": ["negotiating", "landed", "signed", "signed"],
+            "planned_landed_date": pd.to_datetime(["2023-03-01", "2023-03-01", "2023-09-01", "2023-05-01"]),
+            "planned_construction_date": pd.to_datetime([None, None, None, "2023-02-01"]),
+        }
+    )
+    # A's landing was due 1 Mar; B has landed; C's is not due by 30 Jun; D's start was due first, on 1 Feb.
+    expected = {"A": date(2023, 3, 1), "B": None, "C": None, "D": date(2023, 2, 1)}
+    con = database(rows, as_of="2023-06-30")
+    stored = dict(con.execute("SELECT project_name, overdue_since FROM projects").fetchall())
+    assert stored == expected
+    dates = dict.fromkeys(["signed_date", "landed_date", "construction_date", "production_date"], pd.NaT)
+    by_pandas = risks.overdue_since(rows.assign(as_of=pd.Timestamp("2023-06-30"), **dates))
+    assert [None if pd.isna(d) else d.date() for d in by_pandas] == list(expected.values())
+    con.execute("UPDATE projects SET overdue_since = NULL, project_no = NULL")
+    derived.backfill(con)
+    assert dict(con.execute("SELECT project_name, overdue_since FROM projects").fetchall()) == expected
