@@ -14,7 +14,7 @@ import duckdb
 
 from analytics.domain import ALL_STAGES, EVENTS, LADDER, RANK, stage_at_sql
 from analytics.metrics import sums
-from analytics.metrics.filters import SCOPE, Filters, every_industry
+from analytics.metrics.filters import IN_FILTERS, SCOPE, Filters, every_industry
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the command line's reports run without it
     import pandas as pd
@@ -126,23 +126,27 @@ _KPI = f"""
 """
 
 
+def _kpis(groups: list[tuple[int, bool, int, float | None]]) -> dict[str, int | float]:
+    """KPI_COLUMNS of the projects in (rung, is_key, projects, 万元) groups."""
+    figures: dict[str, int | float] = {
+        "projects": sum(n for _, _, n, _ in groups),
+        "investment_wan": sums.total([wan for _, _, _, wan in groups if wan is not None]),
+        "key_projects": sum(n for _, is_key, n, _ in groups if is_key),
+    }
+    for stage in EVENTS:
+        figures[f"reached_{stage}"] = sum(n for rung, _, n, _ in groups if rung >= RANK[stage])
+    return figures
+
+
 def by_industry(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """Per chosen industry (zeros included): projects, planned investment (万元), key projects, rungs reached."""
     import pandas as pd
 
     found = con.execute(_KPI, filters.params(snapshot_id)).fetchall()
-    rows = []
-    for industry in filters.industries:
-        groups = [(rung, is_key, n, wan) for i, rung, is_key, n, wan in found if i == industry]
-        row = {
-            "industry": industry,
-            "projects": sum(n for _, _, n, _ in groups),
-            "investment_wan": sums.total([wan for _, _, _, wan in groups if wan is not None]),
-            "key_projects": sum(n for _, is_key, n, _ in groups if is_key),
-        }
-        for stage in EVENTS:
-            row[f"reached_{stage}"] = sum(n for rung, _, n, _ in groups if rung >= RANK[stage])
-        rows.append(row)
+    rows = [
+        {"industry": industry, **_kpis([tuple(g[1:]) for g in found if g[0] == industry])}
+        for industry in filters.industries
+    ]
     out = pd.DataFrame(rows, columns=["industry", *KPI_COLUMNS])
     counts = [c for c in KPI_COLUMNS if c != "investment_wan"]
     return out.astype({**dict.fromkeys(counts, "int64"), "investment_wan": "float64"})
@@ -242,6 +246,15 @@ def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple
     return (int(row[0]), row[1]) if row else None
 
 
+# The town's figures of a snapshot and of the one before, in one pass over both: by rung and key flag only.
+_KPI_TOWN = f"""
+    SELECT p.snapshot_id, p.furthest_rung AS rung, p.is_key, count(*) AS projects, sum(p.investment_wan) AS investment_wan
+    FROM projects AS p
+    WHERE (p.snapshot_id = $snapshot OR p.snapshot_id = $previous) AND {IN_FILTERS}
+    GROUP BY ALL
+"""
+
+
 def totals_change(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters) -> pd.DataFrame:
     """Town totals of `by_industry` (KPI_COLUMNS, investment in 万元) now, in the previous snapshot, and the change.
 
@@ -251,16 +264,18 @@ def totals_change(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Fil
     import numpy as np
     import pandas as pd
 
-    current = totals(by_industry(con, snapshot_id, filters))
     before = previous_snapshot(con, snapshot_id)
-    out = pd.DataFrame({"measure": KPI_COLUMNS, "current": current[KPI_COLUMNS].to_numpy(dtype=float)})
+    previous_id = before[0] if before else snapshot_id
+    found = con.execute(_KPI_TOWN, filters.params(snapshot_id, previous=previous_id)).fetchall()
+    current = _kpis([tuple(g[1:]) for g in found if g[0] == snapshot_id])
+    out = pd.DataFrame({"measure": KPI_COLUMNS, "current": [float(current[c]) for c in KPI_COLUMNS]})
     if before is None:
         out["previous"] = np.nan
         out["previous_snapshot_id"] = pd.NA
         out["previous_as_of"] = pd.NaT
     else:
-        previous = totals(by_industry(con, before[0], filters))
-        out["previous"] = previous[KPI_COLUMNS].to_numpy(dtype=float)
+        previous = _kpis([tuple(g[1:]) for g in found if g[0] == previous_id])
+        out["previous"] = [float(previous[c]) for c in KPI_COLUMNS]
         out["previous_snapshot_id"] = before[0]
         out["previous_as_of"] = pd.Timestamp(before[1])
     out["delta"] = out["current"] - out["previous"]
