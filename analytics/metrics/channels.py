@@ -97,10 +97,11 @@ _TYPED_NAMES = f"""
 """
 
 
-def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> pd.DataFrame:
+def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> list[dict]:
     """Each spelling of a referring firm (a name as typed, without the whitespace around it) in the order first
-    met, with `typed` (the names as typed that make it up), its projects, its firm's key and shown name (and, with
-    `figures`, its projects' money, 累计落地 and largest projects)."""
+    met: spelling, typed (the names as typed that make it up), projects, first_met, referrer_key and referrer (its
+    firm's key and shown name), and with `figures` investment_wan, reached_landed and largest (its largest
+    projects). Plain rows, not a frame: a province's league folds a few thousand of them on every read."""
     fields = ["projects", "first_met", *(["investment_wan", "reached_landed", "largest"] if figures else [])]
     params = filters.params(snapshot_id, **({"names": NAMES_SHOWN} if figures else {}))
     spelled: dict[str, dict] = {}
@@ -117,13 +118,15 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
         known["first_met"] = min(known["first_met"], got.pop("first_met"))
         for field, value in got.items():
             known[field] += value  # counts and money add up, largest projects join
-    found = pd.DataFrame(sorted(spelled.values(), key=lambda s: s["first_met"]), columns=["spelling", "typed", *fields])
-    found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
+    found = sorted(spelled.values(), key=lambda s: s["first_met"])
     firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
-    for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
-        firms.setdefault(key, {})[spelling] = int(projects)
+    for spelling in found:
+        spelling["referrer_key"] = referrer_key(spelling["spelling"])
+        firms.setdefault(spelling["referrer_key"], {})[spelling["spelling"]] = spelling["projects"]
     shown = {key: max(counts, key=lambda s, c=counts: (c[s], to_simplified(s) == s)) for key, counts in firms.items()}
-    return found.assign(referrer=found["referrer_key"].map(shown))
+    for spelling in found:
+        spelling["referrer"] = shown[spelling["referrer_key"]]
+    return found
 
 
 # The rows of the names typed wanted, joined on the name as stored (see _TYPED).
@@ -165,30 +168,27 @@ def referred_projects(
     order and largest first within each; `limit` keeps the first rows. Without `spellings`: ledger order.
     `introduced_by` is the spelling (the name as typed, trimmed).
     """
-    names = _spellings(con, snapshot_id, filters, figures=False).set_index("spelling")
+    names = _spellings(con, snapshot_id, filters, figures=False)
+    typed_of = {found["spelling"]: found["typed"] for found in names}
+    key_of = {found["spelling"]: found["referrer_key"] for found in names}
     if spellings is None:
-        typed = [name for names_typed in names["typed"] for name in names_typed]
+        typed = [name for found in names for name in found["typed"]]
         projects = con.execute(_ALL_REFERRED, filters.params(snapshot_id, typed=typed, limit=limit)).df()
     else:
         # A firm's place is its first spelling's place in the list: all its spellings sort together.
-        key_of = dict(zip(names.index, names["referrer_key"], strict=True))
         firm_place: dict[str, int] = {}
         for place, spelling in enumerate(spellings, start=1):
             firm_place.setdefault(key_of.get(spelling, spelling), place)
-        typed_of = dict(zip(names.index, names["typed"], strict=True))
         wanted = [(name, firm_place[key_of.get(s, s)]) for s in spellings for name in typed_of.get(s, [])]
         params = filters.params(
             snapshot_id, typed=[name for name, _ in wanted], places=[place for _, place in wanted], limit=limit
         )  # fmt: skip
         projects = con.execute(_REFERRED, params).df()
-    spelling_of = {
-        name: spelling for spelling, typed in zip(names.index, names["typed"], strict=True) for name in typed
-    }
-    spelling = projects["introduced_by"].map(spelling_of)
+    spelling = projects["introduced_by"].map({name: s for s, typed in typed_of.items() for name in typed})
     return projects.assign(
         introduced_by=spelling,
-        referrer_key=spelling.map(names["referrer_key"]),
-        referrer=spelling.map(names["referrer"]),
+        referrer_key=spelling.map(key_of),
+        referrer=spelling.map({found["spelling"]: found["referrer"] for found in names}),
     )
 
 
@@ -200,18 +200,14 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     first), spellings (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into
     firms here.
     """
-    found = _spellings(con, snapshot_id, filters, figures=True)
     firms: dict[tuple[str, str], list] = {}  # (key, shown name) → projects, 万元, 累计落地, largest, spellings
-    for key, referrer, spelling, projects, money, landed, largest in zip(
-        found["referrer_key"], found["referrer"], found["spelling"], found["projects"], found["investment_wan"],
-        found["reached_landed"], found["largest"], strict=True,
-    ):  # fmt: skip
-        firm = firms.setdefault((key, referrer), [0, 0.0, 0, [], []])
-        firm[0] += int(projects)
-        firm[1] += float(money)
-        firm[2] += int(landed)
-        firm[3].extend(largest)
-        firm[4].append(spelling)
+    for spelling in _spellings(con, snapshot_id, filters, figures=True):
+        firm = firms.setdefault((spelling["referrer_key"], spelling["referrer"]), [0, 0.0, 0, [], []])
+        firm[0] += spelling["projects"]
+        firm[1] += spelling["investment_wan"]
+        firm[2] += spelling["reached_landed"]
+        firm[3].extend(spelling["largest"])
+        firm[4].append(spelling["spelling"])
     rows = []
     for (_, referrer), (projects, money, landed, largest, spellings) in firms.items():
         names = [p["name"] for p in sorted(largest, key=lambda p: p["rank"], reverse=True)[:NAMES_SHOWN]]
