@@ -69,25 +69,19 @@ _LARGEST = "(p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0), -p.row
 # One pass over the name as typed (introduced_by: few distinct values, empty on most rows), grouped as stored:
 # trimming it in SQL would run on every row, and the names typed in a province are few, so Python trims them
 # (str.strip) and folds them into spellings and firms. Each name typed brings its projects, money, 累计落地 and
-# the row ids of its largest projects; only those rows' names are read (carrying every name through the
-# aggregate cost more than the rest of the query).
+# the row ids of its largest projects, largest first; only those rows' names are read, in a second statement
+# (carrying names through the aggregate, or returning them as lists of structs, cost more than the aggregate).
 _TYPED = f"""
-    WITH typed AS (
-        SELECT p.introduced_by AS typed, count(*) AS projects, min(p.rowid) AS first_met,
-               coalesce(sum(p.investment_wan), 0) AS investment_wan,
-               count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed,
-               max_by(p.rowid, {_LARGEST}, $names) AS largest
-        {SCOPE} AND p.introduced_by IS NOT NULL
-        GROUP BY p.introduced_by
-    ),
-    named AS (
-        SELECT p.introduced_by AS typed, list({{'name': p.project_name, 'rank': {_LARGEST}}}) AS largest
-        FROM projects AS p
-        WHERE p.rowid IN (SELECT unnest(largest) FROM typed)
-        GROUP BY p.introduced_by
-    )
-    SELECT t.typed, t.projects, t.first_met, t.investment_wan, t.reached_landed, n.largest
-    FROM typed AS t JOIN named AS n USING (typed)
+    SELECT p.introduced_by AS typed, count(*) AS projects, min(p.rowid) AS first_met,
+           coalesce(sum(p.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed,
+           max_by(p.rowid, {_LARGEST}, $names) AS largest
+    {SCOPE} AND p.introduced_by IS NOT NULL
+    GROUP BY p.introduced_by
+"""
+_LARGEST_ROWS = """
+    SELECT p.rowid, p.project_name, p.investment_wan
+    FROM projects AS p JOIN (SELECT unnest($rows) AS r) AS chosen ON chosen.r = p.rowid
 """
 # The same names with only what folding them into firms needs.
 _TYPED_NAMES = f"""
@@ -100,8 +94,9 @@ _TYPED_NAMES = f"""
 def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> list[dict]:
     """Each spelling of a referring firm (a name as typed, without the whitespace around it) in the order first
     met: spelling, typed (the names as typed that make it up), projects, first_met, referrer_key and referrer (its
-    firm's key and shown name), and with `figures` investment_wan, reached_landed and largest (its largest
-    projects). Plain rows, not a frame: a province's league folds a few thousand of them on every read."""
+    firm's key and shown name), and with `figures` investment_wan, reached_landed and largest (per name typed, the
+    row ids of its largest projects, largest first). Plain rows, not a frame: a province's league folds a few
+    thousand of them on every read."""
     fields = ["projects", "first_met", *(["investment_wan", "reached_landed", "largest"] if figures else [])]
     params = filters.params(snapshot_id, **({"names": NAMES_SHOWN} if figures else {}))
     spelled: dict[str, dict] = {}
@@ -110,6 +105,8 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
         if not spelling:
             continue  # a blank name brings nobody
         got = dict(zip(fields, values, strict=True))
+        if figures:
+            got["largest"] = [got["largest"]]
         known = spelled.get(spelling)
         if known is None:
             spelled[spelling] = {"spelling": spelling, "typed": [typed], **got}
@@ -143,16 +140,15 @@ _ALL_REFERRED = f"""
 _REFERRED = f"""
     WITH wanted AS (SELECT unnest($typed) AS typed, unnest($places) AS place),
     chosen AS (
-        SELECT p.rowid AS r
+        SELECT p.rowid AS r, w.place
         FROM projects AS p JOIN wanted AS w ON w.typed = p.introduced_by
         WHERE p.snapshot_id = $snapshot AND list_contains($industries, p.industry)
         ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
         LIMIT $limit
     )
     SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed
-    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.typed = p.introduced_by
-    WHERE p.rowid IN (SELECT r FROM chosen)
-    ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN chosen AS c ON c.r = p.rowid
+    ORDER BY c.place, p.investment_wan DESC NULLS LAST, p.rowid
 """
 
 
@@ -200,8 +196,16 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     first), spellings (the names as typed that make up the firm). Counted per spelling in DuckDB, folded into
     firms here.
     """
+    found = _spellings(con, snapshot_id, filters, figures=True)
+    wanted = [rowid for spelling in found for rows in spelling["largest"] for rowid in rows]
+    largest = {row[0]: row for row in con.execute(_LARGEST_ROWS, {"rows": wanted}).fetchall()}  # id, name, 万元
+
+    def place(rowid: int) -> tuple[bool, float, int]:  # _LARGEST, in Python
+        money = largest[rowid][2]
+        return money is not None, 0.0 if money is None else money, -rowid
+
     firms: dict[tuple[str, str], list] = {}  # (key, shown name) → projects, 万元, 累计落地, largest, spellings
-    for spelling in _spellings(con, snapshot_id, filters, figures=True):
+    for spelling in found:
         firm = firms.setdefault((spelling["referrer_key"], spelling["referrer"]), [0, 0.0, 0, [], []])
         firm[0] += spelling["projects"]
         firm[1] += spelling["investment_wan"]
@@ -209,9 +213,10 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
         firm[3].extend(spelling["largest"])
         firm[4].append(spelling["spelling"])
     rows = []
-    for (_, referrer), (projects, money, landed, largest, spellings) in firms.items():
-        names = [p["name"] for p in sorted(largest, key=lambda p: p["rank"], reverse=True)[:NAMES_SHOWN]]
-        rows.append((referrer, projects, money, landed, names, spellings))
+    for (_, referrer), (projects, money, landed, lists, spellings) in firms.items():
+        # A firm typed one way has its largest projects in order already; others merge theirs.
+        chosen = lists[0] if len(lists) == 1 else sorted((r for rs in lists for r in rs), key=place, reverse=True)
+        rows.append((referrer, projects, money, landed, [largest[r][1] for r in chosen[:NAMES_SHOWN]], spellings))
     out = pd.DataFrame(
         rows, columns=["referrer", "projects", "investment_wan", "reached_landed", "project_names", "spellings"]
     )
