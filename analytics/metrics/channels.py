@@ -8,6 +8,7 @@ snapshot's own; the year only selects signings. "Reached" is analytics/domain.py
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -54,8 +55,11 @@ def by_channel(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
     return out.reset_index()
 
 
+@lru_cache(maxsize=1 << 16)
 def referrer_key(name: str) -> str:
-    """The grouping key of a referrer's name: full-width forms folded, no whitespace, Simplified, upper case."""
+    """The grouping key of a referrer's name: full-width forms folded, no whitespace, Simplified, upper case.
+
+    Cached, bounded: every read of the league folds the same few thousand names again."""
     folded = unicodedata.normalize("NFKC", name)
     return to_simplified("".join(folded.split())).upper()
 
