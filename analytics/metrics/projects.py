@@ -134,7 +134,7 @@ _COUNTED = """
     kept AS (SELECT r FROM hits ORDER BY investment_wan DESC NULLS LAST, r LIMIT $limit OFFSET $offset)
     SELECT t.total, t.investment_wan, r.reserve, k.rows
     FROM (SELECT count(*) AS total, coalesce(sum(investment_wan), 0) AS investment_wan FROM hits) AS t,
-         (SELECT count(*) AS reserve {scope}) AS r,
+         (SELECT count(*) AS reserve {reserve}) AS r,
          (SELECT list(r) AS rows FROM kept) AS k
 """
 _PAGE = f"""
@@ -159,7 +159,9 @@ def page(
     """
     where, params = _where(spec)
     params = filters.params(snapshot_id, **params, limit=limit, offset=offset)
-    total, investment, reserve, chosen = con.execute(_COUNTED.format(scope=SCOPE, where=where), params).fetchone()
+    # Without conditions every project in scope is a hit: the reserve is counted from them, not scanned again.
+    counted = _COUNTED.format(scope=SCOPE, where=where, reserve="FROM hits" if not where else SCOPE)
+    total, investment, reserve, chosen = con.execute(counted, params).fetchone()
     rows = con.execute(_PAGE, {"rows": chosen or []}).df()
     for column in [*EVENT_DATE.values(), "as_of"]:
         rows[column] = pd.to_datetime(rows[column])
