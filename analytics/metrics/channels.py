@@ -8,6 +8,7 @@ snapshot's own; the year only selects signings. "Reached" is analytics/domain.py
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -74,75 +75,104 @@ def by_channel(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def referrer_key(name: str) -> str:
-    """The grouping key of a referrer's name: full-width forms folded, no whitespace, Simplified, upper case."""
+    """The grouping key of a referrer's name: full-width forms folded, no whitespace, Simplified, upper case.
+
+    Cached, bounded: every read of the league folds the same few thousand names again."""
     folded = unicodedata.normalize("NFKC", name)
     return to_simplified("".join(folded.split())).upper()
 
 
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-"""Every character Python's str.strip() takes off (the ledger's text was stripped on import; hand-made rows too)."""
-_TRIMMED = "trim(p.introduced_by, $blank)"
-"""The referring firm's name as typed, without the whitespace around it."""
-
 NAMES_SHOWN = 10
 """A firm's projects named in the league, largest first; the rest are counted (a province's firm brings hundreds)."""
 
-# One pass: each spelling as typed with its projects, money, 累计落地 and its largest projects. A province holds
-# far fewer spellings than projects, so folding them into firms (Python's script conversion) only sees these rows.
-_SPELLINGS = f"""
-    SELECT {_TRIMMED} AS spelling, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
-           count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed, min(p.rowid) AS first_met,
-           max_by({{'name': p.project_name, 'rank': (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0),
-                                                    -p.rowid)}},
-                  (p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0), -p.rowid), $names) AS largest
-    {SCOPE} AND {_TRIMMED} <> ''
-    GROUP BY 1
-    ORDER BY first_met
+_LARGEST = "(p.investment_wan IS NOT NULL, coalesce(p.investment_wan, 0), -p.rowid)"
+"""A project's place among a firm's: planned investment, largest first and empty amounts last, then ledger order."""
+
+# One pass over the name as typed (introduced_by: few distinct values, empty on most rows), grouped as stored:
+# trimming it in SQL would run on every row, and the names typed in a province are few, so Python trims them
+# (str.strip) and folds them into spellings and firms. Each name typed brings its projects, money, 累计落地 and
+# the row ids of its largest projects, largest first; only those rows' names are read, in a second statement
+# (carrying names through the aggregate, or returning them as lists of structs, cost more than the aggregate).
+_TYPED = f"""
+    SELECT p.introduced_by AS typed, count(*) AS projects, min(p.rowid) AS first_met,
+           coalesce(sum(p.investment_wan), 0) AS investment_wan,
+           count(*) FILTER (WHERE {reached_as_stored_sql("landed")}) AS reached_landed,
+           max_by(p.rowid, {_LARGEST}, $names) AS largest
+    {SCOPE} AND p.introduced_by IS NOT NULL
+    GROUP BY p.introduced_by
 """
-# The same spellings with only what folding them into firms needs.
-_NAMES = f"""
-    SELECT {_TRIMMED} AS spelling, count(*) AS projects, min(p.rowid) AS first_met
-    {SCOPE} AND {_TRIMMED} <> ''
-    GROUP BY 1
-    ORDER BY first_met
+_LARGEST_ROWS = """
+    SELECT p.rowid, p.project_name, p.investment_wan
+    FROM projects AS p JOIN (SELECT unnest($rows) AS r) AS chosen ON chosen.r = p.rowid
+"""
+# The same names with only what folding them into firms needs.
+_TYPED_NAMES = f"""
+    SELECT p.introduced_by AS typed, count(*) AS projects, min(p.rowid) AS first_met
+    {SCOPE} AND p.introduced_by IS NOT NULL
+    GROUP BY p.introduced_by
 """
 
 
-def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> pd.DataFrame:
-    """Each spelling of a referring firm, in the order first met, with its firm's key and shown name (and, with
-    `figures`, its projects' money, 累计落地 and largest projects)."""
-    params = filters.params(snapshot_id, blank=WHITESPACE, **({"names": NAMES_SHOWN} if figures else {}))
-    found = con.execute(_SPELLINGS if figures else _NAMES, params).df()
-    found["referrer_key"] = [referrer_key(spelling) for spelling in found["spelling"]]
+def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, figures: bool) -> list[dict]:
+    """Each spelling of a referring firm (a name as typed, without the whitespace around it) in the order first
+    met: spelling, typed (the names as typed that make it up), projects, first_met, referrer_key and referrer (its
+    firm's key and shown name), and with `figures` investment_wan, reached_landed and largest (per name typed, the
+    row ids of its largest projects, largest first). Plain rows, not a frame: a province's league folds a few
+    thousand of them on every read."""
+    fields = ["projects", "first_met", *(["investment_wan", "reached_landed", "largest"] if figures else [])]
+    params = filters.params(snapshot_id, **({"names": NAMES_SHOWN} if figures else {}))
+    spelled: dict[str, dict] = {}
+    for typed, *values in con.execute(_TYPED if figures else _TYPED_NAMES, params).fetchall():
+        spelling = typed.strip()
+        if not spelling:
+            continue  # a blank name brings nobody
+        got = dict(zip(fields, values, strict=True))
+        if figures:
+            got["largest"] = [got["largest"]]
+        known = spelled.get(spelling)
+        if known is None:
+            spelled[spelling] = {"spelling": spelling, "typed": [typed], **got}
+            continue
+        known["typed"].append(typed)
+        known["first_met"] = min(known["first_met"], got.pop("first_met"))
+        for field, value in got.items():
+            known[field] += value  # counts and money add up, largest projects join
+    found = sorted(spelled.values(), key=lambda s: s["first_met"])
     firms: dict[str, dict[str, int]] = {}  # firm → its spellings' project counts, in the order first met
-    for key, spelling, projects in zip(found["referrer_key"], found["spelling"], found["projects"], strict=True):
-        firms.setdefault(key, {})[spelling] = int(projects)
+    for spelling in found:
+        spelling["referrer_key"] = referrer_key(spelling["spelling"])
+        firms.setdefault(spelling["referrer_key"], {})[spelling["spelling"]] = spelling["projects"]
     shown = {key: max(counts, key=lambda s, c=counts: (c[s], to_simplified(s) == s)) for key, counts in firms.items()}
-    return found.assign(referrer=found["referrer_key"].map(shown))
+    for spelling in found:
+        spelling["referrer"] = shown[spelling["referrer_key"]]
+    return found
 
 
+# The rows of the names typed wanted, joined on the name as stored (see _TYPED).
 _ALL_REFERRED = f"""
-    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed, {_TRIMMED} AS spelling
-    {SCOPE} AND {_TRIMMED} <> ''
+    WITH wanted AS (SELECT unnest($typed) AS typed)
+    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.typed = p.introduced_by
+    WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
     ORDER BY p.rowid
     LIMIT $limit
 """
 # Chosen firm by firm (each spelling's place is its firm's place in the league), largest first, on the columns
 # that sort them; only the rows kept are read whole.
 _REFERRED = f"""
-    WITH wanted AS (SELECT unnest($spellings) AS spelling, unnest($places) AS place),
+    WITH wanted AS (SELECT unnest($typed) AS typed, unnest($places) AS place),
     chosen AS (
-        SELECT p.rowid AS r
-        FROM projects AS p JOIN wanted AS w ON w.spelling = {_TRIMMED}
+        SELECT p.rowid AS r, w.place
+        FROM projects AS p JOIN wanted AS w ON w.typed = p.introduced_by
         WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
         ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
         LIMIT $limit
     )
-    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed, w.spelling
-    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.spelling = {_TRIMMED}
-    WHERE p.rowid IN (SELECT r FROM chosen)
-    ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
+    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed
+    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN chosen AS c ON c.r = p.rowid
+    ORDER BY c.place, p.investment_wan DESC NULLS LAST, p.rowid
 """
 
 
@@ -156,26 +186,29 @@ def referred_projects(
     case are one firm; a tie between spellings goes to a Simplified one, then to the one met first.
     `spellings` (as `referrers` lists them, firm by firm) keeps only those firms' projects, firm by firm in that
     order and largest first within each; `limit` keeps the first rows. Without `spellings`: ledger order.
+    `introduced_by` is the spelling (the name as typed, trimmed).
     """
-    names = _spellings(con, snapshot_id, filters, figures=False).set_index("spelling")
+    names = _spellings(con, snapshot_id, filters, figures=False)
+    typed_of = {found["spelling"]: found["typed"] for found in names}
+    key_of = {found["spelling"]: found["referrer_key"] for found in names}
     if spellings is None:
-        params = filters.params(snapshot_id, blank=WHITESPACE, limit=limit)
-        projects = con.execute(_ALL_REFERRED, params).df()
+        typed = [name for found in names for name in found["typed"]]
+        projects = con.execute(_ALL_REFERRED, filters.params(snapshot_id, typed=typed, limit=limit)).df()
     else:
         # A firm's place is its first spelling's place in the list: all its spellings sort together.
-        key_of = dict(zip(names.index, names["referrer_key"], strict=True))
         firm_place: dict[str, int] = {}
         for place, spelling in enumerate(spellings, start=1):
             firm_place.setdefault(key_of.get(spelling, spelling), place)
-        places = [firm_place[key_of.get(s, s)] for s in spellings]
+        wanted = [(name, firm_place[key_of.get(s, s)]) for s in spellings for name in typed_of.get(s, [])]
         params = filters.params(
-            snapshot_id, blank=WHITESPACE, spellings=list(spellings), places=places, limit=limit
+            snapshot_id, typed=[name for name, _ in wanted], places=[place for _, place in wanted], limit=limit
         )  # fmt: skip
         projects = con.execute(_REFERRED, params).df()
-    projects = projects.assign(introduced_by=projects.pop("spelling"))
+    spelling = projects["introduced_by"].map({name: s for s, typed in typed_of.items() for name in typed})
     return projects.assign(
-        referrer_key=projects["introduced_by"].map(names["referrer_key"]),
-        referrer=projects["introduced_by"].map(names["referrer"]),
+        introduced_by=spelling,
+        referrer_key=spelling.map(key_of),
+        referrer=spelling.map({found["spelling"]: found["referrer"] for found in names}),
     )
 
 
@@ -188,21 +221,26 @@ def referrers(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters
     firms here.
     """
     found = _spellings(con, snapshot_id, filters, figures=True)
+    wanted = [rowid for spelling in found for rows in spelling["largest"] for rowid in rows]
+    largest = {row[0]: row for row in con.execute(_LARGEST_ROWS, {"rows": wanted}).fetchall()}  # id, name, 万元
+
+    def place(rowid: int) -> tuple[bool, float, int]:  # _LARGEST, in Python
+        money = largest[rowid][2]
+        return money is not None, 0.0 if money is None else money, -rowid
+
     firms: dict[tuple[str, str], list] = {}  # (key, shown name) → projects, 万元, 累计落地, largest, spellings
-    for key, referrer, spelling, projects, money, landed, largest in zip(
-        found["referrer_key"], found["referrer"], found["spelling"], found["projects"], found["investment_wan"],
-        found["reached_landed"], found["largest"], strict=True,
-    ):  # fmt: skip
-        firm = firms.setdefault((key, referrer), [0, 0.0, 0, [], []])
-        firm[0] += int(projects)
-        firm[1] += float(money)
-        firm[2] += int(landed)
-        firm[3].extend(largest)
-        firm[4].append(spelling)
+    for spelling in found:
+        firm = firms.setdefault((spelling["referrer_key"], spelling["referrer"]), [0, 0.0, 0, [], []])
+        firm[0] += spelling["projects"]
+        firm[1] += spelling["investment_wan"]
+        firm[2] += spelling["reached_landed"]
+        firm[3].extend(spelling["largest"])
+        firm[4].append(spelling["spelling"])
     rows = []
-    for (_, referrer), (projects, money, landed, largest, spellings) in firms.items():
-        names = [p["name"] for p in sorted(largest, key=lambda p: p["rank"], reverse=True)[:NAMES_SHOWN]]
-        rows.append((referrer, projects, money, landed, names, spellings))
+    for (_, referrer), (projects, money, landed, lists, spellings) in firms.items():
+        # A firm typed one way has its largest projects in order already; others merge theirs.
+        chosen = lists[0] if len(lists) == 1 else sorted((r for rs in lists for r in rs), key=place, reverse=True)
+        rows.append((referrer, projects, money, landed, [largest[r][1] for r in chosen[:NAMES_SHOWN]], spellings))
     out = pd.DataFrame(
         rows, columns=["referrer", "projects", "investment_wan", "reached_landed", "project_names", "spellings"]
     )

@@ -109,8 +109,11 @@ def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
     """
     conditions, params = [], {}
     for i, word in enumerate(to_simplified(spec.query).lower().split()):
-        params[f"w{i}s"], params[f"w{i}t"] = word, to_traditional(word).lower()
-        conditions.append(f"({_contains(word, f'w{i}s')} OR {_contains(params[f'w{i}t'], f'w{i}t')})")
+        traditional = to_traditional(word).lower()
+        # Most words read the same in both scripts (照明): looked for once, as the search is most of the cost.
+        forms = {f"w{i}s": word} | ({f"w{i}t": traditional} if traditional != word else {})
+        params.update(forms)
+        conditions.append(f"({' OR '.join(_contains(form, name) for name, form in forms.items())})")
     for name, column in _CHOSEN.items():
         chosen = getattr(spec, name)
         if chosen:
@@ -121,20 +124,24 @@ def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
     return "".join(f" AND {c}" for c in conditions), params
 
 
-# The page's rows are chosen on the columns that sort them, then read whole: sorting a province's rows with
-# every column attached would carry them all through the sort.
+# One pass counts and chooses: the search runs once over the snapshot's rows (it is most of the cost at a
+# province), its hits are counted and added up, and the page's rows are chosen on the columns that sort them.
+# Only those rows are then read whole: sorting a province's rows with every column attached would carry them
+# all through the sort.
 _ORDER = "p.investment_wan DESC NULLS LAST, p.rowid"
+_COUNTED = """
+    WITH hits AS MATERIALIZED (SELECT p.rowid AS r, p.investment_wan {scope}{where}),
+    kept AS (SELECT r FROM hits ORDER BY investment_wan DESC NULLS LAST, r LIMIT $limit OFFSET $offset)
+    SELECT t.total, t.investment_wan, r.reserve, k.rows
+    FROM (SELECT count(*) AS total, coalesce(sum(investment_wan), 0) AS investment_wan FROM hits) AS t,
+         (SELECT count(*) AS reserve {reserve}) AS r,
+         (SELECT list(r) AS rows FROM kept) AS k
+"""
 _PAGE = f"""
     SELECT p.*, s.as_of
     FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
-    WHERE p.rowid IN (SELECT p.rowid {{scope}}{{where}} ORDER BY {_ORDER} LIMIT $limit OFFSET $offset)
+    WHERE p.rowid IN (SELECT unnest($rows))
     ORDER BY {_ORDER}
-"""
-_COUNT = """
-    SELECT count(*) FILTER (WHERE true{where}) AS total,
-           coalesce(sum(p.investment_wan) FILTER (WHERE true{where}), 0) AS investment_wan,
-           count(*) AS reserve
-    {scope}
 """
 
 
@@ -151,9 +158,11 @@ def page(
     Searched, filtered, counted and sorted in DuckDB: only the page's rows reach Python.
     """
     where, params = _where(spec)
-    params = filters.params(snapshot_id, **params)
-    total, investment, reserve = con.execute(_COUNT.format(scope=SCOPE, where=where), params).fetchone()
-    rows = con.execute(_PAGE.format(scope=SCOPE, where=where), {**params, "limit": limit, "offset": offset}).df()
+    params = filters.params(snapshot_id, **params, limit=limit, offset=offset)
+    # Without conditions every project in scope is a hit: the reserve is counted from them, not scanned again.
+    counted = _COUNTED.format(scope=SCOPE, where=where, reserve="FROM hits" if not where else SCOPE)
+    total, investment, reserve, chosen = con.execute(counted, params).fetchone()
+    rows = con.execute(_PAGE, {"rows": chosen or []}).df()
     for column in [*EVENT_DATE.values(), "as_of"]:
         rows[column] = pd.to_datetime(rows[column])
     return ProjectPage(rows, int(total), float(investment), int(reserve))

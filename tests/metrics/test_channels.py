@@ -127,3 +127,40 @@ def test_fund_without_any_amount_has_no_leverage() -> None:
     fund = channels.fund_by_industry(database(frame[frame["project_name"] == "C7"]), 1, ALL).set_index("industry")
     assert fund.loc["total", ["projects", "fund_wan", "investment_wan"]].tolist() == [1, 0.0, 20000.0]
     assert np.isnan(fund.loc["total", "leverage"])
+
+
+# One firm typed three ways: "丁照明" as such and with a trailing ideographic space (one spelling once trimmed),
+# and "丁 照明" (a second spelling of the same firm). Ledger order is the order of the rows.
+FIRM = pd.DataFrame(
+    {
+        "project_name": ["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10", "D11"],
+        "introduced_by": ["丁照明", "丁照明\u3000", "丁照明", "丁照明\u3000", "丁照明", "丁照明\u3000", "丁照明",
+                          "丁照明\u3000", "丁照明", "丁照明\u3000", "丁 照明"],
+        "investment_wan": [100.0, 300.0, None, 100.0, 50.0, 200.0, 100.0, 30.0, 40.0, None, 0.0],
+    }
+)  # fmt: skip
+
+
+def test_a_firm_typed_with_and_without_spaces_is_one_firm_with_its_ten_largest_projects_named() -> None:
+    league = channels.referrers(database(FIRM), 1, ALL)
+    # By hand: 11 projects, 100+300+100+50+200+100+30+40+0 = 920 万元; "丁照明" (10 rows, both ways of typing it)
+    # outnumbers "丁 照明" (1). Largest first: D2 300, D6 200, then the three at 100 in ledger order (D1 D4 D7),
+    # D5 50, D9 40, D8 30, D11 0; projects without an amount come last, in ledger order: D3 makes the ten, D10 not.
+    assert league["referrer"].tolist() == ["丁照明"]
+    assert league.loc[0, ["projects", "investment_wan", "reached_landed"]].tolist() == [11, 920.0, 0]
+    assert league.loc[0, "spellings"] == ["丁照明", "丁 照明"]
+    assert league.loc[0, "project_names"] == ["D2", "D6", "D1", "D4", "D7", "D5", "D9", "D8", "D11", "D3"]
+
+
+def test_referred_projects_of_a_spelling_include_every_way_it_was_typed() -> None:
+    con = database(FIRM)
+    firm = channels.referred_projects(con, 1, ALL, ("丁照明", "丁 照明"), 4)
+    # Both spellings sort as one firm, largest first; the names typed with a space show trimmed.
+    assert firm["project_name"].tolist() == ["D2", "D6", "D1", "D4"]
+    assert firm["introduced_by"].tolist() == ["丁照明"] * 4
+    assert firm["referrer"].tolist() == ["丁照明"] * 4
+    second = channels.referred_projects(con, 1, ALL, ("丁 照明",))
+    assert second[["project_name", "introduced_by", "referrer"]].values.tolist() == [["D11", "丁 照明", "丁照明"]]
+    every = channels.referred_projects(con, 1, ALL)
+    assert every["project_name"].tolist() == FIRM["project_name"].tolist()  # ledger order
+    assert set(every["introduced_by"]) == {"丁照明", "丁 照明"}

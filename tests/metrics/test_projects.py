@@ -81,3 +81,26 @@ def test_option_values_most_frequent_first() -> None:
     # Departments: 招商办 P2 P3 P4 P8, 落地办 P1 P6, 工信科商局 P5; P7 has none.
     assert option_values(database(), 1, ALL, "department") == ["招商办", "落地办", "工信科商局"]
     assert option_values(database(), 1, Filters(("other",)), "source_region") == ["本镇"]
+
+
+def test_page_counts_every_match_whatever_page_is_read() -> None:
+    # 照明 reads the same in both scripts. Four matches: Q1 and Q3 tie at 50 (ledger order keeps Q1 first),
+    # Q2 has no amount (last); Q4's investor matches. Q5 does not match.
+    frame = pd.DataFrame(
+        {
+            "project_name": ["Q1照明", "Q2照明", "Q3照明", "Q4", "Q5"],
+            "investor": ["甲", None, "乙", "丙照明", "丁"],
+            "investment_wan": [50.0, None, 50.0, 80.0, 1000.0],
+        }
+    )
+    con = database(frame)
+    first = page(con, 1, ALL, ProjectFilter(query="照明"), 0, 2)
+    assert first.rows["project_name"].tolist() == ["Q4", "Q1照明"]
+    assert (first.total, first.investment_wan, first.reserve) == (4, 180.0, 5)
+    assert page(con, 1, ALL, ProjectFilter(query="照明"), 2, 2).rows["project_name"].tolist() == ["Q3照明", "Q2照明"]
+    # Past the last match: no rows, the same counts, the same columns.
+    beyond = page(con, 1, ALL, ProjectFilter(query="照明"), 4, 2)
+    assert (beyond.rows.empty, beyond.total, beyond.investment_wan, beyond.reserve) == (True, 4, 180.0, 5)
+    assert beyond.rows.columns.tolist() == first.rows.columns.tolist()
+    nothing = page(con, 1, ALL, ProjectFilter(query="储能"), 0, 2)
+    assert (nothing.rows.empty, nothing.total, nothing.investment_wan, nothing.reserve) == (True, 0, 0.0, 5)
