@@ -247,7 +247,10 @@ def _suspect_patterns(markers: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern,
     both = sorted({*markers, *(to_traditional(m) for m in markers)}, key=len, reverse=True)
     anywhere = re.compile("|".join(map(re.escape, [*both, *_SUSPECT_ANYWHERE])))
     start = re.compile(_SUSPECT_START.format(end="$"))
-    joined_start = re.compile(f"{_JOIN}(?:{_SUSPECT_START.format(end=f'(?={_JOIN})|$')})")
+    # Every outline number starts with one of these: a NUL followed by anything else fails at one character
+    # instead of at each alternative (a 100,000-row sheet has as many NULs).
+    opening = r"(?=[（(一二三四五六七八九十第0-9])"
+    joined_start = re.compile(f"{_JOIN}{opening}(?:{_SUSPECT_START.format(end=f'(?={_JOIN})|$')})")
     return anywhere, start, joined_start
 
 
@@ -257,25 +260,39 @@ def load_patterns(vocab: Vocabulary) -> None:
     _suspect_patterns(vocab.totals_markers)
 
 
+_FEW_HITS = 16  # below this many hits, each is placed by counting the NULs before it (no per-text lengths)
+
+
 def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     """Bool per text: a totals marker, colon or cut-off word anywhere in it, or an outline number at its start.
 
     All texts are searched as one string, each after a NUL: both patterns begin with a literal the regex engine
     skips ahead to, where a search per text would try every alternative at every character of 100,000 names.
     """
+    found = np.zeros(len(texts), dtype=bool)
+    if not any(texts):
+        return found  # a column of numbers, or empty
     anywhere, start, joined_start = _suspect_patterns(markers)
     joined = _JOIN + _JOIN.join(texts)
     if joined.count(_JOIN) != len(texts):  # a text holds a NUL itself
         return np.array([bool(anywhere.search(t) or start.match(t)) for t in texts], dtype=bool)
+    hits = [m.start() for m in anywhere.finditer(joined)] + [m.start() for m in joined_start.finditer(joined)]
+    if len(hits) <= _FEW_HITS:  # nearly every column: a 合计 row or none
+        found[[joined.count(_JOIN, 0, hit + 1) - 1 for hit in hits]] = True
+        return found
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     begins = np.cumsum(sizes) - sizes  # where each text's NUL is
-    hits = [m.start() for m in anywhere.finditer(joined)] + [m.start() for m in joined_start.finditer(joined)]
-    found = np.zeros(len(texts), dtype=bool)
     found[np.searchsorted(begins, hits, side="right") - 1] = True
     return found
 
 
 _SHORT_NAME = 12  # a section title in the name column is short ("灯饰照明产业"); a project name seldom is
+_PLAIN_ROW_CELLS = 4  # a row with this many filled cells is a project unless a lead cell says otherwise
+
+
+def _filled(column: np.ndarray) -> np.ndarray:
+    """Bool per cell: it holds a value (not None/NaN, not a blank text)."""
+    return ~pd.isna(column) & ~_blank_cell(column).astype(bool)
 
 
 def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
@@ -285,22 +302,36 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     100,000-row export that is most of the import time, while almost every row is a plain project.
     """
     values = raw.to_numpy(dtype=object)
-    # numpy over the one object block: pandas' notna and isin go column by column through their machinery.
-    filled = ~pd.isna(values) & ~_blank_cell(values).astype(bool)
-    suspect = filled.sum(axis=1) <= 3
     name_col = header.field_columns().get("project_name")
     lead = sorted({*range(min(3, len(raw.columns))), *([name_col.index] if name_col else [])})
+    # Rows with few filled cells are suspect. Counted column by column, and once a row has enough, its other
+    # cells need not be looked at: in a ledger nearly every row fills its first few columns.
+    filled = {c: _filled(values[:, c]) for c in lead}
+    count = np.zeros(len(values), dtype=np.int64)
+    for c in range(values.shape[1]):
+        open_rows = np.flatnonzero(count < _PLAIN_ROW_CELLS)
+        if not len(open_rows):
+            break
+        if c in filled:
+            count += filled[c]
+        elif len(open_rows) == len(values):
+            count += _filled(values[:, c])
+        else:
+            count[open_rows] += _filled(values[open_rows, c])
+    suspect = count < _PLAIN_ROW_CELLS
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        column = zip(values[:, c].tolist(), filled[:, c].tolist(), strict=True)
+        column = zip(values[:, c].tolist(), filled[c].tolist(), strict=True)
         texts = [value if full and type(value) is str else "" for value, full in column]
         suspect |= _suspect_text(texts, vocab.totals_markers)
-        suspect |= np.asarray(texts, dtype=object) == labels.get(c, "\0")
+        label = labels.get(c, "\0")
+        if texts.count(label):  # a header repeated down the sheet (rare: the count alone runs at C speed)
+            suspect |= np.asarray(texts, dtype=object) == label
         if name_col is not None and c == name_col.index:
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
             suspect |= (lengths >= 1) & (lengths <= _SHORT_NAME)
     if name_col is not None:
-        suspect |= ~filled[:, name_col.index]  # a total, title or continuation line has no name
+        suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
     return pd.Series(suspect, index=raw.index)
 
