@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,8 @@ def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = look
     # Read as Series.map(dict) reads its mapping (inferred as text: a text that maps to no key gives NaN), then a
     # dict look-up per cell: Series.map would hash every text again through an Index.
     keys = pd.Series({u: how(table, u) for u in uniques}).astype(object).to_dict()
-    return pd.Series([keys.get(text, np.nan) for text in raw_text.to_numpy()], index=raw_text.index, dtype=object)
+    looked_up = list(map(keys.get, raw_text.to_numpy(), repeat(np.nan)))  # map: no Python frame per cell
+    return pd.Series(looked_up, index=raw_text.index, dtype=object)
 
 
 def industry_field(
@@ -188,7 +190,7 @@ def stage_field(
     date_rank = np.full(len(raw_text), -1)
     for column, stage in DATE_EVENT.items():
         date_rank = np.where(dates[column].isna().to_numpy(), date_rank, np.maximum(date_rank, RANK[stage]))
-    named_rank = np.fromiter((RANK.get(key, -1) for key in named.to_numpy()), dtype=int, count=len(named))
+    named_rank = np.fromiter(map(RANK.get, named.to_numpy(), repeat(-1)), dtype=int, count=len(named))
     suspended = (named == SUSPENDED).to_numpy()
     disagree = ~suspended & named.notna().to_numpy() & (date_rank > named_rank)
     inferred = np.array(LADDER, dtype=object)[np.maximum(np.maximum(date_rank, named_rank), 0)]
