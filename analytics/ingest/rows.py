@@ -36,10 +36,14 @@ _OUTLINE = re.compile(
 def raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
     """The data rows below the header as an object frame, one column per sheet column."""
     body = grid.rows[header.data_start :]
-    width = max([c.index + 1 for c in header.columns] + [len(row) for row in body])
-    cells = np.empty((len(body), width), dtype=object)  # None wherever a short row has no cell
-    for i, row in enumerate(body):
-        cells[i, : len(row)] = row
+    lengths = set(map(len, body))
+    width = max([*(c.index + 1 for c in header.columns), *lengths])
+    if lengths == {width}:  # a workbook's rows are all as wide as its sheet: numpy fills the grid in one call
+        cells = np.array(body, dtype=object)
+    else:
+        cells = np.empty((len(body), width), dtype=object)  # None wherever a short row has no cell
+        for i, row in enumerate(body):
+            cells[i, : len(row)] = row
     frame = pd.DataFrame(cells, columns=range(width), dtype=object, copy=False)
     frame.index = np.arange(header.data_start + 1, header.data_start + 1 + len(frame))  # spreadsheet rows
     return frame
@@ -295,6 +299,17 @@ def _filled(column: np.ndarray) -> np.ndarray:
     return ~pd.isna(column) & ~_blank_cell(column).astype(bool)
 
 
+def _lead_texts(column: np.ndarray, filled: np.ndarray) -> list[str]:
+    """Each cell's text where it holds a filled-in string, else ""."""
+    kind = pd.api.types.infer_dtype(column, skipna=False)  # one C-speed pass; names and investors are all texts
+    if kind == "string":
+        return np.where(filled, column, "").tolist()
+    if kind in ("floating", "integer", "mixed-integer-float", "empty"):
+        return [""] * len(column)  # a 序号 column of numbers
+    column_filled = zip(column.tolist(), filled.tolist(), strict=True)
+    return [value if full and type(value) is str else "" for value, full in column_filled]
+
+
 def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
     """Rows that might not be projects, found with cheap vectorised tests; only these are classified in full.
 
@@ -321,8 +336,7 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     suspect = count < _PLAIN_ROW_CELLS
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        column = zip(values[:, c].tolist(), filled[c].tolist(), strict=True)
-        texts = [value if full and type(value) is str else "" for value, full in column]
+        texts = _lead_texts(values[:, c], filled[c])
         suspect |= _suspect_text(texts, vocab.totals_markers)
         label = labels.get(c, "\0")
         if texts.count(label):  # a header repeated down the sheet (rare: the count alone runs at C speed)
