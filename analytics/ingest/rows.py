@@ -13,7 +13,7 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.headers import Header, parse_as_of
 from analytics.ingest.readers import SheetGrid
-from analytics.ingest.values import normalise_text
+from analytics.ingest.values import normalise_text, texts_hit
 from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, to_traditional
 
 # Fields whose value a vertically merged cell gives to every row it covers (an industry merged over a group).
@@ -264,9 +264,6 @@ def load_patterns(vocab: Vocabulary) -> None:
     _suspect_patterns(vocab.totals_markers)
 
 
-_FEW_HITS = 16  # below this many hits, each is placed by counting the NULs before it (no per-text lengths)
-
-
 def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     """Bool per text: a totals marker, colon or cut-off word anywhere in it, or an outline number at its start.
 
@@ -281,13 +278,7 @@ def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     if joined.count(_JOIN) != len(texts):  # a text holds a NUL itself
         return np.array([bool(anywhere.search(t) or start.match(t)) for t in texts], dtype=bool)
     hits = [m.start() for m in anywhere.finditer(joined)] + [m.start() for m in joined_start.finditer(joined)]
-    if len(hits) <= _FEW_HITS:  # nearly every column: a 合计 row or none
-        found[[joined.count(_JOIN, 0, hit + 1) - 1 for hit in hits]] = True
-        return found
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    begins = np.cumsum(sizes) - sizes  # where each text's NUL is
-    found[np.searchsorted(begins, hits, side="right") - 1] = True
-    return found
+    return texts_hit(texts, joined, hits)
 
 
 _SHORT_NAME = 12  # a section title in the name column is short ("灯饰照明产业"); a project name seldom is
