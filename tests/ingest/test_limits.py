@@ -175,6 +175,38 @@ def test_a_read_past_its_time_is_stopped() -> None:
     assert refused.value.code == "too_demanding" and time.monotonic() - started < 10
 
 
+class _Halfway:
+    """Pickled after several megabytes of an answer have gone down the pipe: stalls, or ends the child, there."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def __reduce__(self) -> tuple:
+        if self.how == "stall":
+            time.sleep(30)
+        else:
+            os._exit(1)
+        return (str, ())
+
+
+def _answer_cut_off(how: str) -> list[object]:
+    return [bytes(8 * 1024 * 1024), _Halfway(how)]
+
+
+@pytest.mark.parametrize("how", ["stall", "die"])
+def test_an_answer_cut_off_half_way_is_too_demanding_and_bounded_in_time(how: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(_answer_cut_off, how, file_name="慢.xlsx", seconds=2)
+    assert refused.value.code == "too_demanding" and time.monotonic() - started < 10
+
+
+def test_a_large_answer_arrives_whole() -> None:
+    # Larger than the pipe's buffer many times over, so it is read while the child is still writing it.
+    answer = {"cells": [f"项目{i}" for i in range(200_000)], "blob": bytes(range(256)) * 40_000}
+    assert run_limited(dict, answer, file_name="大.xlsx") == answer
+
+
 def test_a_refusal_in_the_child_arrives_unchanged() -> None:
     with pytest.raises(ImportRejected) as refused:
         run_limited(_refuse, file_name="x.xlsx")
