@@ -195,24 +195,22 @@ def stage_field(
     disagree = ~suspended & named.notna().to_numpy() & (date_rank > named_rank)
     inferred = np.array(LADDER, dtype=object)[np.maximum(np.maximum(date_rank, named_rank), 0)]
     # A ledger whose stage column lags its dates has such a row in every few (a quarter of 100,000): one plain
-    # loop over those rows, each stage's catalogue reference made once.
+    # loop over those rows, each stage's catalogue reference made once and shared by the issues that name it
+    # (nothing changes an issue's params; shared, they also cross the sandbox once).
     refs = {key: ref(f"stage.{key}") for key in {*inferred[disagree], *named.to_numpy()[disagree]}}
     sheet, label = cells.sheet, cells.label
     for r, text, said_key, section_key, stage_key in zip(
-        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree], named.to_numpy()[disagree],
-        section.to_numpy()[disagree], inferred[disagree], strict=True,
+        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree].tolist(), named.to_numpy()[disagree].tolist(),
+        section.to_numpy()[disagree].tolist(), inferred[disagree].tolist(), strict=True,
     ):  # fmt: skip
-        stage = dict(refs[stage_key])
+        stage = refs[stage_key]
         if text:
             issues.append(Issue("stage_behind_dates", sheet, r, label, "warning", {"text": text, "stage": stage}))
         elif section_key == said_key:
-            said = dict(refs[said_key])
-            issues.append(
-                Issue("section_stage_behind_dates", sheet, r, label, "warning", {"said": said, "stage": stage})
-            )
+            params = {"said": refs[said_key], "stage": stage}
+            issues.append(Issue("section_stage_behind_dates", sheet, r, label, "warning", params))
         else:
-            said = dict(refs[said_key])
-            params = {"sheet": context.name, "said": said, "stage": stage}
+            params = {"sheet": context.name, "said": refs[said_key], "stage": stage}
             issues.append(Issue("sheet_stage_behind_dates", sheet, r, label, "warning", params))
     values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
     return Field(values, issues, raw_text)
