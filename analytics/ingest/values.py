@@ -35,6 +35,10 @@ _WIDTH_TABLE |= {0x3000: 0x20} | dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 
 _SPACE_RUN = re.compile(r"\s+")
 # The characters _WIDTH_TABLE changes, in runs: rare in real text, so one scan finds them and only runs are mapped.
 _WIDTH_RUN = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH_TABLE) + "]+")
+# The same characters as UTF-16 code units (all in the Basic Multilingual Plane, so each is one unit and no half
+# of a surrogate pair is one of them), to tell whether a text holds any with one vectorised look-up.
+_WIDTH_UNIT = np.zeros(1 << 16, dtype=bool)
+_WIDTH_UNIT[list(_WIDTH_TABLE)] = True
 # Between texts cleaned as one string: not whitespace, so no whitespace run reaches across it.
 _JOIN = "\x00"
 
@@ -170,11 +174,17 @@ def _clean(texts: list[str | None]) -> list[str | None]:
     joined = _JOIN.join(present)
     if not present or joined.count(_JOIN) != len(present) - 1:
         return [None if text is None else _clean_one(text) for text in texts]
+    units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    widened = bool(_WIDTH_UNIT[units].any())
+    if widened:
+        joined = _WIDTH_RUN.sub(_half_width, joined)
     # str.split() cuts at exactly the runs _SPACE_RUN matches (\s is str.isspace) and drops those at the ends,
     # at C speed: the regex tests every character of 100,000 names, which rarely hold a space at all.
-    joined = " ".join(_WIDTH_RUN.sub(_half_width, joined).split())
+    words = joined.split()
+    if not widened and words == [joined]:
+        return [text or None for text in texts]  # no space and no full-width form anywhere: nothing to clean
     # Every whitespace run is one space now, so stripping a text is dropping a space beside a join.
-    joined = joined.replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
+    joined = " ".join(words).replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
     cleaned = iter(joined.split(_JOIN))
     return [None if text is None else (next(cleaned) or None) for text in texts]
 
