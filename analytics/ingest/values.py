@@ -191,10 +191,11 @@ def _clean(texts: list[str | None]) -> list[str | None]:
 
 @dataclass(frozen=True)
 class _Texts:
-    """Cells as normalised text, each distinct text held once: codes[i] indexes uniques, -1 for an empty cell."""
+    """Cells as normalised text, each text held once per distinct value it was read from (all but a column of
+    nearly all different names, which is not worth de-duplicating): codes[i] indexes uniques, -1 for an empty cell."""
 
     codes: np.ndarray
-    uniques: np.ndarray  # object array of non-empty normalised strings
+    uniques: np.ndarray  # object array of non-empty normalised strings (two raw values may clean to one text)
 
     def spread(self, per_text: np.ndarray, fill: object) -> np.ndarray:
         """One value per cell from one value per distinct text; empty cells get fill."""
@@ -219,6 +220,18 @@ class _Texts:
         return self.spread(found, False)
 
 
+_SAMPLE = 1000
+
+
+def _mostly_distinct(texts: np.ndarray) -> bool:
+    """Whether a column's texts are nearly all different (project names), judged on an evenly spread sample: then
+    finding the distinct ones costs more than it saves, since cleaning runs over all texts joined anyway."""
+    if len(texts) < 4 * _SAMPLE:
+        return False
+    sample = texts[:: len(texts) // _SAMPLE].tolist()
+    return len(set(sample)) > 0.9 * len(sample)
+
+
 def _texts(values: np.ndarray) -> _Texts:
     """Cells (any kind) as the text the analyst sees, normalised, each distinct value rendered and cleaned once."""
     kinds = _kinds(values)
@@ -228,8 +241,10 @@ def _texts(values: np.ndarray) -> _Texts:
         if kind == _EMPTY:
             continue
         mask = kinds == kind
-        if kind == _STR:
-            group_codes, distinct = _factorize_strings(values[mask])
+        if kind == _STR and _mostly_distinct(texts := values[mask]):
+            group_codes, rendered = np.arange(len(texts)), texts.tolist()  # names: cleaned one each, as distinct
+        elif kind == _STR:
+            group_codes, distinct = _factorize_strings(texts)
             rendered = distinct.tolist()
         else:  # one kind at a time: True == 1 would merge a flag with a number
             group_codes, distinct = pd.factorize(values[mask], use_na_sentinel=False)
