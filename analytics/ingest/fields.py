@@ -4,8 +4,10 @@ type, channel), vectorised. Every helper returns the values and the issues it fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 
 import numpy as np
@@ -14,8 +16,17 @@ import pandas as pd
 from analytics.domain import DATE_EVENT, LADDER, RANK, SUSPENDED
 from analytics.i18n import ref
 from analytics.ingest.errors import Issue
-from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
+from analytics.ingest.values import (
+    normalise_text,
+    parse_amount,
+    parse_date,
+    parse_flag,
+    parse_text,
+    texts_hit,
+)
 from analytics.vocabulary import Vocabulary, lookup, lookup_stage
+
+_JOIN = "\x00"  # between texts searched as one string
 
 
 @dataclass
@@ -240,6 +251,23 @@ def channel_field(cells: Cells, vocab: Vocabulary) -> Field:
     return Field(key.where(text.values.isna() | key.notna(), "other").fillna("unknown"), issues, text.values)
 
 
+@cache
+def _at_any_start(mark: re.Pattern) -> re.Pattern | None:
+    """A pattern anchored at the start of a text (^…) made to find the same at the start of any text of a
+    NUL-joined string; None when it is not anchored so."""
+    return re.compile(_JOIN + mark.pattern[1:], mark.flags) if mark.pattern.startswith("^") else None
+
+
+def _marked(texts: list[str], mark: re.Pattern) -> np.ndarray:
+    """Bool per text: the anchored pattern matches it. The texts are searched as one NUL-joined string (100,000
+    names, one scan), one by one when a text holds a NUL or the pattern cannot be searched so."""
+    joined = _JOIN + _JOIN.join(texts)
+    anywhere = _at_any_start(mark)
+    if anywhere is None or joined.count(_JOIN) != len(texts):
+        return np.array([mark.match(text) is not None for text in texts], dtype=bool)
+    return texts_hit(texts, joined, [m.start() for m in anywhere.finditer(joined)])
+
+
 def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: str | None, vocab: Vocabulary) -> Field:
     """Names without a key-project mark (★古雷…, 【重点】…) as values, and as raw whether the name or its
     序号 carried one (a key project); a note per marked row quotes the name as written."""
@@ -247,9 +275,7 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
     cleaned = names
     if vocab.key_mark is not None and len(names):
         text = names.fillna("")
-        # map() over the pattern's own match: pandas' str.match costs three times as much per name.
-        found = map(vocab.key_mark.match, text.to_numpy(dtype=object))
-        marked = pd.Series([m is not None for m in found], index=names.index, dtype=bool)
+        marked = pd.Series(_marked(text.tolist(), vocab.key_mark), index=names.index, dtype=bool)
         if marked.any():
             stripped = text[marked].str.replace(vocab.key_mark, "", n=1, regex=True).str.strip()
             cleaned = names.astype(object).copy()
@@ -257,7 +283,9 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
     issues = row_issues("key_mark", sheet, names.index[marked], label, "info", text=names[marked])
     if numbering is not None and vocab.key_symbols is not None:
         in_number = pd.Series(False, index=names.index)
-        texts = numbering[numbering.map(type).eq(str)]  # 序号 is almost always a number: search text cells only
+        # 序号 is almost always a number (told by one C-speed pass): search its text cells only.
+        numbers = pd.api.types.infer_dtype(numbering, skipna=False) in ("floating", "integer", "mixed-integer-float")
+        texts = numbering.iloc[:0] if numbers else numbering[numbering.map(type).eq(str)]
         if len(texts):
             in_number[texts.index] = texts.str.contains(vocab.key_symbols).to_numpy(dtype=bool)
         in_number &= ~marked
