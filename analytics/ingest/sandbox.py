@@ -7,6 +7,7 @@ libraries already loaded (no import cost) and shares the parent's memory until i
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import gc
 import io
@@ -16,6 +17,7 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -108,6 +110,16 @@ def _receive(receive, deadline: float) -> object:
             gc.enable()
 
 
+def _end(child: multiprocessing.process.BaseProcess) -> None:
+    """Reap the child, killing it if it has not exited within a second."""
+    child.join(timeout=1)
+    if child.is_alive():
+        # Gone meanwhile: another read's start reaps finished children too, and may have got to this one first.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+        child.join()
+
+
 def run_limited(
     fn: Callable[..., T], *args: object, file_name: str, memory: int = MEMORY_BYTES, seconds: float = SECONDS,
     **kwargs: object,
@@ -128,11 +140,13 @@ def run_limited(
             outcome = _receive(receive, deadline)
         except (EOFError, OSError, pickle.UnpicklingError):
             outcome = None  # the child died before it could answer, or during (killed by the limit), or ran late
-    child.join(timeout=1)
-    if child.is_alive():
-        os.kill(child.pid, signal.SIGKILL)
-        child.join()
     receive.close()
+    if outcome is None:
+        _end(child)  # it may still be running: stopped before the caller hears about it
+    else:
+        # A whole answer: all the child has left is to exit, and giving a read's few hundred megabytes back to the
+        # system takes tens of milliseconds. A thread waits for that (and for a child that does not, ends it).
+        threading.Thread(target=_end, args=(child,), daemon=True).start()
     if outcome is None or outcome[0] == "limit":
         raise ImportRejected(
             "too_demanding", file_name, params={"seconds": int(seconds), "memory_mb": memory // (1024 * 1024)}

@@ -4,6 +4,7 @@ only the child it runs in."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -205,6 +206,16 @@ def test_a_large_answer_arrives_whole() -> None:
     # Larger than the pipe's buffer many times over, so it is read while the child is still writing it.
     answer = {"cells": [f"项目{i}" for i in range(200_000)], "blob": bytes(range(256)) * 40_000}
     assert run_limited(dict, answer, file_name="大.xlsx") == answer
+
+
+def test_a_child_that_answered_is_reaped_all_the_same() -> None:
+    before = {child.pid for child in multiprocessing.active_children()}
+    assert run_limited(dict, {"a": 1}, file_name="x.xlsx") == {"a": 1}
+    for _ in range(100):  # it exits on its own; a thread waits for it rather than the caller
+        if not {child.pid for child in multiprocessing.active_children()} - before:
+            break
+        time.sleep(0.05)
+    assert not {child.pid for child in multiprocessing.active_children()} - before
 
 
 def test_a_refusal_in_the_child_arrives_unchanged() -> None:
