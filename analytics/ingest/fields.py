@@ -4,8 +4,11 @@ type, channel), vectorised. Every helper returns the values and the issues it fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -13,8 +16,17 @@ import pandas as pd
 from analytics.domain import DATE_EVENT, LADDER, RANK, SUSPENDED
 from analytics.i18n import ref
 from analytics.ingest.errors import Issue
-from analytics.ingest.values import normalise_text, parse_amount, parse_date, parse_flag, parse_text
+from analytics.ingest.values import (
+    normalise_text,
+    parse_amount,
+    parse_date,
+    parse_flag,
+    parse_text,
+    texts_hit,
+)
 from analytics.vocabulary import Vocabulary, lookup, lookup_stage
+
+_JOIN = "\x00"  # between texts searched as one string
 
 
 @dataclass
@@ -133,7 +145,8 @@ def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = look
     # Read as Series.map(dict) reads its mapping (inferred as text: a text that maps to no key gives NaN), then a
     # dict look-up per cell: Series.map would hash every text again through an Index.
     keys = pd.Series({u: how(table, u) for u in uniques}).astype(object).to_dict()
-    return pd.Series([keys.get(text, np.nan) for text in raw_text.to_numpy()], index=raw_text.index, dtype=object)
+    looked_up = list(map(keys.get, raw_text.to_numpy(), repeat(np.nan)))  # map: no Python frame per cell
+    return pd.Series(looked_up, index=raw_text.index, dtype=object)
 
 
 def industry_field(
@@ -188,29 +201,27 @@ def stage_field(
     date_rank = np.full(len(raw_text), -1)
     for column, stage in DATE_EVENT.items():
         date_rank = np.where(dates[column].isna().to_numpy(), date_rank, np.maximum(date_rank, RANK[stage]))
-    named_rank = np.fromiter((RANK.get(key, -1) for key in named.to_numpy()), dtype=int, count=len(named))
+    named_rank = np.fromiter(map(RANK.get, named.to_numpy(), repeat(-1)), dtype=int, count=len(named))
     suspended = (named == SUSPENDED).to_numpy()
     disagree = ~suspended & named.notna().to_numpy() & (date_rank > named_rank)
     inferred = np.array(LADDER, dtype=object)[np.maximum(np.maximum(date_rank, named_rank), 0)]
     # A ledger whose stage column lags its dates has such a row in every few (a quarter of 100,000): one plain
-    # loop over those rows, each stage's catalogue reference made once.
+    # loop over those rows, each stage's catalogue reference made once and shared by the issues that name it
+    # (nothing changes an issue's params; shared, they also cross the sandbox once).
     refs = {key: ref(f"stage.{key}") for key in {*inferred[disagree], *named.to_numpy()[disagree]}}
     sheet, label = cells.sheet, cells.label
     for r, text, said_key, section_key, stage_key in zip(
-        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree], named.to_numpy()[disagree],
-        section.to_numpy()[disagree], inferred[disagree], strict=True,
+        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree].tolist(), named.to_numpy()[disagree].tolist(),
+        section.to_numpy()[disagree].tolist(), inferred[disagree].tolist(), strict=True,
     ):  # fmt: skip
-        stage = dict(refs[stage_key])
+        stage = refs[stage_key]
         if text:
             issues.append(Issue("stage_behind_dates", sheet, r, label, "warning", {"text": text, "stage": stage}))
         elif section_key == said_key:
-            said = dict(refs[said_key])
-            issues.append(
-                Issue("section_stage_behind_dates", sheet, r, label, "warning", {"said": said, "stage": stage})
-            )
+            params = {"said": refs[said_key], "stage": stage}
+            issues.append(Issue("section_stage_behind_dates", sheet, r, label, "warning", params))
         else:
-            said = dict(refs[said_key])
-            params = {"sheet": context.name, "said": said, "stage": stage}
+            params = {"sheet": context.name, "said": refs[said_key], "stage": stage}
             issues.append(Issue("sheet_stage_behind_dates", sheet, r, label, "warning", params))
     values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
     return Field(values, issues, raw_text)
@@ -240,6 +251,23 @@ def channel_field(cells: Cells, vocab: Vocabulary) -> Field:
     return Field(key.where(text.values.isna() | key.notna(), "other").fillna("unknown"), issues, text.values)
 
 
+@cache
+def _at_any_start(mark: re.Pattern) -> re.Pattern | None:
+    """A pattern anchored at the start of a text (^…) made to find the same at the start of any text of a
+    NUL-joined string; None when it is not anchored so."""
+    return re.compile(_JOIN + mark.pattern[1:], mark.flags) if mark.pattern.startswith("^") else None
+
+
+def _marked(texts: list[str], mark: re.Pattern) -> np.ndarray:
+    """Bool per text: the anchored pattern matches it. The texts are searched as one NUL-joined string (100,000
+    names, one scan), one by one when a text holds a NUL or the pattern cannot be searched so."""
+    joined = _JOIN + _JOIN.join(texts)
+    anywhere = _at_any_start(mark)
+    if anywhere is None or joined.count(_JOIN) != len(texts):
+        return np.array([mark.match(text) is not None for text in texts], dtype=bool)
+    return texts_hit(texts, joined, [m.start() for m in anywhere.finditer(joined)])
+
+
 def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: str | None, vocab: Vocabulary) -> Field:
     """Names without a key-project mark (★古雷…, 【重点】…) as values, and as raw whether the name or its
     序号 carried one (a key project); a note per marked row quotes the name as written."""
@@ -247,7 +275,7 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
     cleaned = names
     if vocab.key_mark is not None and len(names):
         text = names.fillna("")
-        marked = text.str.match(vocab.key_mark).astype(bool)
+        marked = pd.Series(_marked(text.tolist(), vocab.key_mark), index=names.index, dtype=bool)
         if marked.any():
             stripped = text[marked].str.replace(vocab.key_mark, "", n=1, regex=True).str.strip()
             cleaned = names.astype(object).copy()
@@ -255,7 +283,9 @@ def key_marks(names: pd.Series, numbering: pd.Series | None, sheet: str, label: 
     issues = row_issues("key_mark", sheet, names.index[marked], label, "info", text=names[marked])
     if numbering is not None and vocab.key_symbols is not None:
         in_number = pd.Series(False, index=names.index)
-        texts = numbering[numbering.map(type).eq(str)]  # 序号 is almost always a number: search text cells only
+        # 序号 is almost always a number (told by one C-speed pass): search its text cells only.
+        numbers = pd.api.types.infer_dtype(numbering, skipna=False) in ("floating", "integer", "mixed-integer-float")
+        texts = numbering.iloc[:0] if numbers else numbering[numbering.map(type).eq(str)]
         if len(texts):
             in_number[texts.index] = texts.str.contains(vocab.key_symbols).to_numpy(dtype=bool)
         in_number &= ~marked

@@ -443,6 +443,8 @@ def _fill_from(merged: pd.DataFrame, owner: int, other: pd.Series) -> None:
 
 
 def _flag_duplicates(projects: pd.DataFrame, issues: list[Issue]) -> None:
+    if not projects["project_name"].duplicated().any():
+        return  # no name twice, so no (name, investor) twice: one hashing of the names instead of both columns'
     dup = projects.duplicated(subset=["project_name", "investor"], keep="first")
     for _, row in projects[dup].iterrows():
         issues.append(

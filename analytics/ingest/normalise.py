@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics.domain import DATE_EVENT, PLANNED_DATE
@@ -79,7 +80,7 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
     footnotes = [str(t) for t in first_text[kind.isin(["footnote", "section"])]]
     issues = row_notes(sheet, rows_info)
 
-    rows = raw[kind == "project"]
+    rows = _project_rows(raw, kind)
     cols = header.field_columns()
     out = pd.DataFrame(index=rows.index)
 
@@ -99,7 +100,11 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
                       cells("project_name").label, vocab)  # fmt: skip
     marked = marks.raw.astype(bool)
     # The name as written (★ included) is kept only where a mark was taken off it.
-    out["name_raw"] = out["project_name"].where(marked & (marks.values != out["project_name"]), None).astype(object)
+    if marked.any():
+        taken_off = marked & (marks.values != out["project_name"])
+        out["name_raw"] = out["project_name"].where(taken_off, None).astype(object)
+    else:  # no mark anywhere (most ledgers): no name as written to keep
+        out["name_raw"] = cells("project_name").empty(None, "object")
     out["project_name"] = marks.values
     issues += marks.issues
 
@@ -150,10 +155,19 @@ def normalise_sheet(grid: SheetGrid, header: Header, context: SheetContext, voca
     out["source_row"] = rows.index.astype("int64")
 
     rejected = int(missing_name.sum())
-    frame = out[~missing_name].reindex(columns=PROJECT_COLUMNS)
+    frame = (out[~missing_name] if rejected else out).reindex(columns=PROJECT_COLUMNS)
     return SheetResult(
         frame, issues, rows_read=len(rows), rows_rejected=rejected, footnotes=footnotes, unit_notes=unit_notes
     )
+
+
+def _project_rows(raw: pd.DataFrame, kind: pd.Series) -> pd.DataFrame:
+    """The project rows of the raw frame. When they are one unbroken run (a header above, a 合计 below: nearly
+    every ledger) they are a slice of it rather than a copy of 100,000 rows' cells."""
+    positions = np.flatnonzero((kind == "project").to_numpy())
+    if len(positions) and positions[-1] - positions[0] + 1 == len(positions):
+        return raw.iloc[positions[0] : positions[-1] + 1]
+    return raw.iloc[positions]
 
 
 def _converted_unit(foreign: tuple[str, float], context: SheetContext, vocab: Vocabulary) -> float:

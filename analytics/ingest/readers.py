@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -126,6 +127,32 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
     if data.startswith(b"PK"):
         check_declared(data, file_name)
         check_filled(data, file_name, parts)
+    if not parts:  # not an .xlsx: no worksheet part to look for formulas in
+        return [_grid(read, parts, []) for read in _read_sheets(data, file_name)]
+    # The formula check inflates each worksheet part a second time. zlib lets go of the GIL while it inflates, so on
+    # a thread that work overlaps calamine's own read of the sheets (a tenth of a 100,000-row read, off the clock).
+    with ThreadPoolExecutor(1) as pool:
+        formulas = pool.submit(
+            formulas_without_values, data, {posixpath.basename(p.filename): n for n, p in parts.items()}
+        )
+        reads = _read_sheets(data, file_name)
+        formula_notes = formulas.result()
+    return [_grid(read, parts, formula_notes) for read in reads]
+
+
+@dataclass
+class _SheetRead:
+    """One worksheet as calamine read it, before its notes are gathered."""
+
+    meta: python_calamine.SheetMetadata
+    rows: list[list[Cell]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+    skipped: int  # blank rows left out at the end
+    cut: list[Issue]  # texts cut to MAX_TEXT
+
+
+def _read_sheets(data: bytes, file_name: str) -> list[_SheetRead]:
+    """Every worksheet's cells, refusing a file or sheet calamine cannot read."""
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
@@ -134,8 +161,7 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
         raise  # past the sandbox's limit: reported as too demanding, not as a damaged file
     except Exception as exc:  # calamine raises several types for damaged files
         raise ImportRejected("unreadable_workbook", file_name, params={"detail": str(exc)}) from None
-    formula_notes = formulas_without_values(data, {posixpath.basename(p.filename): n for n, p in parts.items()})
-    grids = []
+    reads = []
     with book:
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -151,21 +177,27 @@ def read_workbook(data: bytes, file_name: str) -> list[SheetGrid]:
                     "unreadable_sheet", file_name, sheet=meta.name, params={"detail": str(exc)}
                 ) from None
             check_width(rows, file_name, meta.name)
-            grid = SheetGrid(meta.name, rows, list(merged))
-            grid.notes += cut_long_text(rows, meta.name)
-            grid.notes += [i for i in formula_notes if i.sheet == meta.name]
-            part = parts[meta.name].file_size if meta.name in parts else 0
-            if skipped > MAX_BLANK_RUN:
-                grid.notes.append(Issue("blank_tail_ignored", meta.name, None, None, "warning", {"rows": skipped}))
-            elif part > _BLOATED_SHEET_BYTES and part > 20_000 * max(len(rows), 1):
-                grid.notes.append(
-                    Issue("bloated_sheet", meta.name, None, None, "warning",
-                          {"size_mb": round(part / 1024 / 1024), "rows": len(rows)})
-                )  # fmt: skip
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                grid.notes.append(Issue("hidden_sheet", meta.name, None, None, "warning"))
-            grids.append(grid)
-    return grids
+            reads.append(_SheetRead(meta, rows, list(merged), skipped, cut_long_text(rows, meta.name)))
+    return reads
+
+
+def _grid(read: _SheetRead, parts: dict[str, zipfile.ZipInfo], formula_notes: list[Issue]) -> SheetGrid:
+    """A sheet's grid with its notes: texts cut, formulas without values, a blank or bloated tail, hidden."""
+    meta, rows = read.meta, read.rows
+    grid = SheetGrid(meta.name, rows, read.merged)
+    grid.notes += read.cut
+    grid.notes += [i for i in formula_notes if i.sheet == meta.name]
+    part = parts[meta.name].file_size if meta.name in parts else 0
+    if read.skipped > MAX_BLANK_RUN:
+        grid.notes.append(Issue("blank_tail_ignored", meta.name, None, None, "warning", {"rows": read.skipped}))
+    elif part > _BLOATED_SHEET_BYTES and part > 20_000 * max(len(rows), 1):
+        grid.notes.append(
+            Issue("bloated_sheet", meta.name, None, None, "warning",
+                  {"size_mb": round(part / 1024 / 1024), "rows": len(rows)})
+        )  # fmt: skip
+    if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+        grid.notes.append(Issue("hidden_sheet", meta.name, None, None, "warning"))
+    return grid
 
 
 def candidate_decodings(data: bytes) -> Iterator[tuple[str, str, bool]]:

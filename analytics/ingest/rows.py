@@ -13,7 +13,7 @@ import pandas as pd
 from analytics.ingest.errors import Issue
 from analytics.ingest.headers import Header, parse_as_of
 from analytics.ingest.readers import SheetGrid
-from analytics.ingest.values import normalise_text
+from analytics.ingest.values import normalise_text, texts_hit
 from analytics.vocabulary import Vocabulary, header_key, lookup, lookup_stage, to_traditional
 
 # Fields whose value a vertically merged cell gives to every row it covers (an industry merged over a group).
@@ -36,10 +36,14 @@ _OUTLINE = re.compile(
 def raw_frame(grid: SheetGrid, header: Header) -> pd.DataFrame:
     """The data rows below the header as an object frame, one column per sheet column."""
     body = grid.rows[header.data_start :]
-    width = max([c.index + 1 for c in header.columns] + [len(row) for row in body])
-    cells = np.empty((len(body), width), dtype=object)  # None wherever a short row has no cell
-    for i, row in enumerate(body):
-        cells[i, : len(row)] = row
+    lengths = set(map(len, body))
+    width = max([*(c.index + 1 for c in header.columns), *lengths])
+    if lengths == {width}:  # a workbook's rows are all as wide as its sheet: numpy fills the grid in one call
+        cells = np.array(body, dtype=object)
+    else:
+        cells = np.empty((len(body), width), dtype=object)  # None wherever a short row has no cell
+        for i, row in enumerate(body):
+            cells[i, : len(row)] = row
     frame = pd.DataFrame(cells, columns=range(width), dtype=object, copy=False)
     frame.index = np.arange(header.data_start + 1, header.data_start + 1 + len(frame))  # spreadsheet rows
     return frame
@@ -247,7 +251,10 @@ def _suspect_patterns(markers: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern,
     both = sorted({*markers, *(to_traditional(m) for m in markers)}, key=len, reverse=True)
     anywhere = re.compile("|".join(map(re.escape, [*both, *_SUSPECT_ANYWHERE])))
     start = re.compile(_SUSPECT_START.format(end="$"))
-    joined_start = re.compile(f"{_JOIN}(?:{_SUSPECT_START.format(end=f'(?={_JOIN})|$')})")
+    # Every outline number starts with one of these: a NUL followed by anything else fails at one character
+    # instead of at each alternative (a 100,000-row sheet has as many NULs).
+    opening = r"(?=[（(一二三四五六七八九十第0-9])"
+    joined_start = re.compile(f"{_JOIN}{opening}(?:{_SUSPECT_START.format(end=f'(?={_JOIN})|$')})")
     return anywhere, start, joined_start
 
 
@@ -263,19 +270,38 @@ def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     All texts are searched as one string, each after a NUL: both patterns begin with a literal the regex engine
     skips ahead to, where a search per text would try every alternative at every character of 100,000 names.
     """
+    found = np.zeros(len(texts), dtype=bool)
+    if not any(texts):
+        return found  # a column of numbers, or empty
     anywhere, start, joined_start = _suspect_patterns(markers)
     joined = _JOIN + _JOIN.join(texts)
     if joined.count(_JOIN) != len(texts):  # a text holds a NUL itself
         return np.array([bool(anywhere.search(t) or start.match(t)) for t in texts], dtype=bool)
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    begins = np.cumsum(sizes) - sizes  # where each text's NUL is
     hits = [m.start() for m in anywhere.finditer(joined)] + [m.start() for m in joined_start.finditer(joined)]
-    found = np.zeros(len(texts), dtype=bool)
-    found[np.searchsorted(begins, hits, side="right") - 1] = True
-    return found
+    return texts_hit(texts, joined, hits)
 
 
 _SHORT_NAME = 12  # a section title in the name column is short ("灯饰照明产业"); a project name seldom is
+_PLAIN_ROW_CELLS = 4  # a row with this many filled cells is a project unless a lead cell says otherwise
+
+
+def _filled(column: np.ndarray) -> np.ndarray:
+    """Bool per cell: it holds a value (not None/NaN, not a blank text)."""
+    blank = _blank_cell(column).astype(bool)
+    if pd.api.types.infer_dtype(column, skipna=False) == "string":
+        return ~blank  # texts only (told at C speed): no None or NaN to look for
+    return ~pd.isna(column) & ~blank
+
+
+def _lead_texts(column: np.ndarray, filled: np.ndarray) -> list[str]:
+    """Each cell's text where it holds a filled-in string, else ""."""
+    kind = pd.api.types.infer_dtype(column, skipna=False)  # one C-speed pass; names and investors are all texts
+    if kind == "string":
+        return np.where(filled, column, "").tolist()
+    if kind in ("floating", "integer", "mixed-integer-float", "empty"):
+        return [""] * len(column)  # a 序号 column of numbers
+    texts = np.equal(np.frompyfunc(type, 1, 1)(column), str)  # a 序号 of numbers and a 合计: no Python loop
+    return np.where(filled & texts, column, "").tolist()
 
 
 def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
@@ -285,22 +311,35 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     100,000-row export that is most of the import time, while almost every row is a plain project.
     """
     values = raw.to_numpy(dtype=object)
-    # numpy over the one object block: pandas' notna and isin go column by column through their machinery.
-    filled = ~pd.isna(values) & ~_blank_cell(values).astype(bool)
-    suspect = filled.sum(axis=1) <= 3
     name_col = header.field_columns().get("project_name")
     lead = sorted({*range(min(3, len(raw.columns))), *([name_col.index] if name_col else [])})
+    # Rows with few filled cells are suspect. Counted column by column, and once a row has enough, its other
+    # cells need not be looked at: in a ledger nearly every row fills its first few columns.
+    filled = {c: _filled(values[:, c]) for c in lead}
+    count = np.zeros(len(values), dtype=np.int64)
+    for c in range(values.shape[1]):
+        open_rows = np.flatnonzero(count < _PLAIN_ROW_CELLS)
+        if not len(open_rows):
+            break
+        if c in filled:
+            count += filled[c]
+        elif len(open_rows) == len(values):
+            count += _filled(values[:, c])
+        else:
+            count[open_rows] += _filled(values[open_rows, c])
+    suspect = count < _PLAIN_ROW_CELLS
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        column = zip(values[:, c].tolist(), filled[:, c].tolist(), strict=True)
-        texts = [value if full and type(value) is str else "" for value, full in column]
+        texts = _lead_texts(values[:, c], filled[c])
         suspect |= _suspect_text(texts, vocab.totals_markers)
-        suspect |= np.asarray(texts, dtype=object) == labels.get(c, "\0")
+        label = labels.get(c, "\0")
+        if texts.count(label):  # a header repeated down the sheet (rare: the count alone runs at C speed)
+            suspect |= np.asarray(texts, dtype=object) == label
         if name_col is not None and c == name_col.index:
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
             suspect |= (lengths >= 1) & (lengths <= _SHORT_NAME)
     if name_col is not None:
-        suspect |= ~filled[:, name_col.index]  # a total, title or continuation line has no name
+        suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
     return pd.Series(suspect, index=raw.index)
 

@@ -35,12 +35,22 @@ _WIDTH_TABLE |= {0x3000: 0x20} | dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 
 _SPACE_RUN = re.compile(r"\s+")
 # The characters _WIDTH_TABLE changes, in runs: rare in real text, so one scan finds them and only runs are mapped.
 _WIDTH_RUN = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH_TABLE) + "]+")
+# The same characters as UTF-16 code units (all in the Basic Multilingual Plane, so each is one unit and no half
+# of a surrogate pair is one of them), to tell whether a text holds any with one vectorised look-up.
+_WIDTH_UNIT = np.zeros(1 << 16, dtype=bool)
+_WIDTH_UNIT[list(_WIDTH_TABLE)] = True
 # Between texts cleaned as one string: not whitespace, so no whitespace run reaches across it.
 _JOIN = "\x00"
 
 # Runs of dashes/slashes also cover "---" and "———", which analysts type as often as the listed forms.
 # Traditional forms (無, 暫無) are listed too: ledgers from Hong Kong and Taiwan offices write them.
 _PLACEHOLDER = re.compile(r"[-－—–―/／]+|待定|未定|无|暂无|無|暫無|n/a|na", re.IGNORECASE)
+
+# _PLACEHOLDER over distinct texts joined by NUL, each a whole text (between two NULs): 100,000 distinct names
+# are one scan that fails at the first character after each NUL, instead of 100,000 calls.
+_JOINED_PLACEHOLDER = re.compile(
+    f"{_JOIN}(?=[-－—–―/／待未无暂無暫nN])(?:{_PLACEHOLDER.pattern})(?={_JOIN})", re.IGNORECASE
+)
 
 # Multiplier into 万元 of an amount magnitude word; "" is a bare 元.
 _MAGNITUDE_WAN = {
@@ -111,6 +121,10 @@ def _classify_type(kind: type) -> int:
 
 def _kinds(values: np.ndarray) -> np.ndarray:
     """Cell kind of every value, classifying each distinct Python type once."""
+    # A column of texts only (names, investors, stages: most of a ledger) is told by one C-speed check, where
+    # taking every cell's type costs several times as much.
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return np.full(len(values), _STR, dtype=np.int8)
     codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     return np.array([_classify_type(t) for t in types] + [_EMPTY], dtype=np.int8)[codes]
 
@@ -132,6 +146,24 @@ def _half_width(run: re.Match) -> str:
     return run.group().translate(_WIDTH_TABLE)
 
 
+_FEW_HITS = 16  # below this many hits, each is placed by counting the NULs before it (no per-text lengths)
+
+
+def texts_hit(texts: list[str], joined: str, hits: list[int]) -> np.ndarray:
+    """Bool per text: whether a match found at one of `hits` starts at the NUL before it or inside it.
+
+    joined is NUL + NUL.join(texts), maybe with a NUL after the last; no text holds a NUL itself.
+    """
+    found = np.zeros(len(texts), dtype=bool)
+    if len(hits) <= _FEW_HITS:  # nearly always none, or a 合计 row's
+        found[[joined.count(_JOIN, 0, hit + 1) - 1 for hit in hits]] = True
+        return found
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    begins = np.cumsum(sizes) - sizes  # where each text's NUL is
+    found[np.searchsorted(begins, hits, side="right") - 1] = True
+    return found
+
+
 def _clean(texts: list[str | None]) -> list[str | None]:
     """_clean_one of each text (None stays None), done as one pass of each regex over all the texts joined.
 
@@ -142,19 +174,28 @@ def _clean(texts: list[str | None]) -> list[str | None]:
     joined = _JOIN.join(present)
     if not present or joined.count(_JOIN) != len(present) - 1:
         return [None if text is None else _clean_one(text) for text in texts]
-    joined = _SPACE_RUN.sub(" ", _WIDTH_RUN.sub(_half_width, joined))
-    # Every whitespace run is one space now, so stripping a text is dropping a space beside a join or an end.
-    joined = joined.replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN).strip(" ")
+    units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    widened = bool(_WIDTH_UNIT[units].any())
+    if widened:
+        joined = _WIDTH_RUN.sub(_half_width, joined)
+    # str.split() cuts at exactly the runs _SPACE_RUN matches (\s is str.isspace) and drops those at the ends,
+    # at C speed: the regex tests every character of 100,000 names, which rarely hold a space at all.
+    words = joined.split()
+    if not widened and words == [joined]:
+        return [text or None for text in texts]  # no space and no full-width form anywhere: nothing to clean
+    # Every whitespace run is one space now, so stripping a text is dropping a space beside a join.
+    joined = " ".join(words).replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
     cleaned = iter(joined.split(_JOIN))
     return [None if text is None else (next(cleaned) or None) for text in texts]
 
 
 @dataclass(frozen=True)
 class _Texts:
-    """Cells as normalised text, each distinct text held once: codes[i] indexes uniques, -1 for an empty cell."""
+    """Cells as normalised text, each text held once per distinct value it was read from (all but a column of
+    nearly all different names, which is not worth de-duplicating): codes[i] indexes uniques, -1 for an empty cell."""
 
     codes: np.ndarray
-    uniques: np.ndarray  # object array of non-empty normalised strings
+    uniques: np.ndarray  # object array of non-empty normalised strings (two raw values may clean to one text)
 
     def spread(self, per_text: np.ndarray, fill: object) -> np.ndarray:
         """One value per cell from one value per distinct text; empty cells get fill."""
@@ -170,8 +211,25 @@ class _Texts:
 
     def placeholder(self) -> np.ndarray:
         """Bool per cell: the text is an empty placeholder (待定, —, 暂无)."""
-        found = np.fromiter((_PLACEHOLDER.fullmatch(u) is not None for u in self.uniques), bool, len(self.uniques))
+        texts = self.uniques.tolist()
+        joined = _JOIN + _JOIN.join(texts) + _JOIN
+        if joined.count(_JOIN) != len(texts) + 1:  # a text holds a NUL itself
+            found = np.array([_PLACEHOLDER.fullmatch(u) is not None for u in texts], dtype=bool)
+        else:
+            found = texts_hit(texts, joined, [m.start() for m in _JOINED_PLACEHOLDER.finditer(joined)])
         return self.spread(found, False)
+
+
+_SAMPLE = 1000
+
+
+def _mostly_distinct(texts: np.ndarray) -> bool:
+    """Whether a column's texts are nearly all different (project names), judged on an evenly spread sample: then
+    finding the distinct ones costs more than it saves, since cleaning runs over all texts joined anyway."""
+    if len(texts) < 4 * _SAMPLE:
+        return False
+    sample = texts[:: len(texts) // _SAMPLE].tolist()
+    return len(set(sample)) > 0.9 * len(sample)
 
 
 def _texts(values: np.ndarray) -> _Texts:
@@ -183,8 +241,10 @@ def _texts(values: np.ndarray) -> _Texts:
         if kind == _EMPTY:
             continue
         mask = kinds == kind
-        if kind == _STR:
-            group_codes, distinct = _factorize_strings(values[mask])
+        if kind == _STR and _mostly_distinct(texts := values[mask]):
+            group_codes, rendered = np.arange(len(texts)), texts.tolist()  # names: cleaned one each, as distinct
+        elif kind == _STR:
+            group_codes, distinct = _factorize_strings(texts)
             rendered = distinct.tolist()
         else:  # one kind at a time: True == 1 would merge a flag with a number
             group_codes, distinct = pd.factorize(values[mask], use_na_sentinel=False)

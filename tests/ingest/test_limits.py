@@ -4,6 +4,7 @@ only the child it runs in."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -173,6 +174,48 @@ def test_a_read_past_its_time_is_stopped() -> None:
     with pytest.raises(ImportRejected) as refused:
         run_limited(_sleep, file_name="慢.xlsx", seconds=1)
     assert refused.value.code == "too_demanding" and time.monotonic() - started < 10
+
+
+class _Halfway:
+    """Pickled after several megabytes of an answer have gone down the pipe: stalls, or ends the child, there."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def __reduce__(self) -> tuple:
+        if self.how == "stall":
+            time.sleep(30)
+        else:
+            os._exit(1)
+        return (str, ())
+
+
+def _answer_cut_off(how: str) -> list[object]:
+    return [bytes(8 * 1024 * 1024), _Halfway(how)]
+
+
+@pytest.mark.parametrize("how", ["stall", "die"])
+def test_an_answer_cut_off_half_way_is_too_demanding_and_bounded_in_time(how: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ImportRejected) as refused:
+        run_limited(_answer_cut_off, how, file_name="慢.xlsx", seconds=2)
+    assert refused.value.code == "too_demanding" and time.monotonic() - started < 10
+
+
+def test_a_large_answer_arrives_whole() -> None:
+    # Larger than the pipe's buffer many times over, so it is read while the child is still writing it.
+    answer = {"cells": [f"项目{i}" for i in range(200_000)], "blob": bytes(range(256)) * 40_000}
+    assert run_limited(dict, answer, file_name="大.xlsx") == answer
+
+
+def test_a_child_that_answered_is_reaped_all_the_same() -> None:
+    before = {child.pid for child in multiprocessing.active_children()}
+    assert run_limited(dict, {"a": 1}, file_name="x.xlsx") == {"a": 1}
+    for _ in range(100):  # it exits on its own; a thread waits for it rather than the caller
+        if not {child.pid for child in multiprocessing.active_children()} - before:
+            break
+        time.sleep(0.05)
+    assert not {child.pid for child in multiprocessing.active_children()} - before
 
 
 def test_a_refusal_in_the_child_arrives_unchanged() -> None:

@@ -11,6 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.ingest.values import (
+    _clean,
+    _clean_one,
+    _mostly_distinct,
     is_placeholder,
     normalise_text,
     parse_amount,
@@ -77,6 +80,30 @@ def test_normalise_text_cleans_each_cell_of_a_column_apart() -> None:
     """A column's texts are cleaned together: spaces at a cell's edges and blank cells never reach a neighbour."""
     s = pd.Series([" a ", "  ", "b\u3000", "\u3000c", None, "ｆ\u200b ｇ", 3.0, " a ", "\t"], dtype=object)
     assert normalise_text(s).tolist() == ["a", None, "b", "c", None, "f g", "3", "a", None]
+
+
+# Spaces of several kinds, full-width and zero-width forms, a NUL, and letters none of them touch.
+_CLEANING = "a华 \u3000\t\nｆＡ１（\u200b\ufeff\x00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=_CLEANING, max_size=5)), max_size=8))
+def test_a_column_is_cleaned_as_each_cell_alone(texts: list[str | None]) -> None:
+    """Cleaning a column's texts together (joined, in one pass) gives each exactly what cleaning it alone gives."""
+    assert _clean(texts) == [None if text is None else _clean_one(text) for text in texts]
+
+
+def test_a_column_of_nearly_all_different_names_reads_as_its_cells_one_by_one() -> None:
+    """Thousands of distinct names are cleaned without de-duplicating them first: the same texts, placeholders
+    and empty cells as each cell read alone."""
+    odd = [" 甲  公司 ", "待定", "", None, "ＡＢＣ\u3000项目", "—", 3.0, "甲 公司", "\u200b"]
+    cells = [odd[i // 20 % len(odd)] if i % 20 == 0 else f"项目{i:05d}" for i in range(6000)]
+    assert _mostly_distinct(np.array([c for c in cells if isinstance(c, str)], dtype=object))
+    column = parse_text(pd.Series(cells, dtype=object))
+    alone = [parse_text(pd.Series([cell], dtype=object)) for cell in cells[:400]]
+    assert column.values.tolist()[:400] == [one.values.iloc[0] for one in alone]
+    assert column.placeholder.tolist()[:400] == [bool(one.placeholder.iloc[0]) for one in alone]
+    assert column.values.iloc[5999] == "项目05999"
 
 
 def test_normalise_text_of_a_column_with_a_nul_in_a_cell() -> None:
