@@ -142,11 +142,11 @@ def flag_field(cells: Cells) -> Field:
 
 def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = lookup) -> pd.Series:
     """Map texts to keys via the vocabulary, computing each distinct text once."""
-    uniques = raw_text.dropna().unique()
+    values = raw_text.to_numpy()
     # Read as Series.map(dict) reads its mapping (inferred as text: a text that maps to no key gives NaN), then a
     # dict look-up per cell: Series.map would hash every text again through an Index.
-    keys = pd.Series({u: how(table, u) for u in uniques}).astype(object).to_dict()
-    looked_up = list(map(keys.get, raw_text.to_numpy(), repeat(np.nan)))  # map: no Python frame per cell
+    keys = pd.Series({u: how(table, u) for u in pd.unique(values) if isinstance(u, str)}).astype(object).to_dict()
+    looked_up = list(map(keys.get, values, repeat(np.nan)))  # map: no Python frame per cell
     return pd.Series(looked_up, index=raw_text.index, dtype=object)
 
 
