@@ -55,8 +55,9 @@ class Cells:
 
         A typical ledger lacks a dozen of the fields; parsing a column of 100,000 Nones costs as much as a real one.
         """
-        # np.full: pandas fills pd.Series(None, dtype=object) with NaN, and a missing text is None.
-        return pd.Series(np.full(len(self.values), value, dtype=dtype), index=self.values.index)
+        # np.full: pandas fills pd.Series(None, dtype=object) with NaN, and a missing text is None. dtype again: pandas
+        # would read an object array of texts as its str dtype.
+        return pd.Series(np.full(len(self.values), value, dtype=dtype), index=self.values.index, dtype=dtype)
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,11 @@ def flag_field(cells: Cells) -> Field:
 
 def _map_values(raw_text: pd.Series, table: dict[str, str], how: Callable = lookup) -> pd.Series:
     """Map texts to keys via the vocabulary, computing each distinct text once."""
-    uniques = raw_text.dropna().unique()
+    values = raw_text.to_numpy()
     # Read as Series.map(dict) reads its mapping (inferred as text: a text that maps to no key gives NaN), then a
     # dict look-up per cell: Series.map would hash every text again through an Index.
-    keys = pd.Series({u: how(table, u) for u in uniques}).astype(object).to_dict()
-    looked_up = list(map(keys.get, raw_text.to_numpy(), repeat(np.nan)))  # map: no Python frame per cell
+    keys = pd.Series({u: how(table, u) for u in pd.unique(values) if isinstance(u, str)}).astype(object).to_dict()
+    looked_up = list(map(keys.get, values, repeat(np.nan)))  # map: no Python frame per cell
     return pd.Series(looked_up, index=raw_text.index, dtype=object)
 
 
@@ -229,6 +230,8 @@ def stage_field(
 
 def project_type_field(cells: Cells, vocab: Vocabulary) -> Field:
     """Project type key (安家, 回家 …); unknown text stays as the original only."""
+    if cells.label is None:  # no such column: no key, no text (a column of Nones looked up costs as much as a real one)
+        return Field(cells.empty(np.nan, "object"), [], cells.empty(None, "object"))
     text = text_field(cells, "project_type")
     key = _map_values(text.values, vocab.project_types)
     unknown = text.values.notna() & key.isna()
@@ -240,6 +243,8 @@ def project_type_field(cells: Cells, vocab: Vocabulary) -> Field:
 
 def channel_field(cells: Cells, vocab: Vocabulary) -> Field:
     """Channel key (以商引商, 基金招商 …): 'other' for unknown text, 'unknown' when empty."""
+    if cells.label is None:  # no such column: every channel unknown, no text
+        return Field(cells.empty("unknown", "object"), [], cells.empty(None, "object"))
     text = text_field(cells, "channel")
     key = _map_values(text.values, vocab.channels)
     unmapped = text.values.notna() & key.isna()

@@ -11,7 +11,7 @@ import duckdb
 from analytics.i18n import ref
 from analytics.ingest.errors import ImportRejected, Issue
 from analytics.ingest.ledger import LedgerRead, prepare_reading, read_grids, read_ledger
-from analytics.ingest.sandbox import run_limited
+from analytics.ingest.sandbox import collector_paused, run_limited
 from analytics.ingest.sniff import DEFAULT_MAX_BYTES
 from analytics.ingest.targets import read_targets
 from analytics.store import audit
@@ -79,15 +79,18 @@ def import_bytes(
         _record_duplicate(con, who or current_user(), file_name, data, stored.snapshot_id)
         return stored
     prepare_reading()
-    try:
-        ledger = run_limited(
-            read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
-            rates=exchange_rates(con),
-        )  # fmt: skip
-    except ImportRejected as exc:
-        record_refusal(con, who or current_user(), file_name, data, exc)
-        raise
-    return import_ledger(con, ledger, data, as_of, who, overrides, archive)
+    with collector_paused():  # from the read's arrival to its rows stored, as one stretch
+        try:
+            ledger = run_limited(
+                read_ledger, data, file_name, file_name=file_name, overrides=overrides, max_bytes=max_bytes,
+                rates=exchange_rates(con),
+            )  # fmt: skip
+        except ImportRejected as exc:
+            record_refusal(con, who or current_user(), file_name, data, exc)
+            raise
+        outcome = import_ledger(con, ledger, data, as_of, who, overrides, archive)
+        del ledger  # its rows go before the collector is back: only the report's issues are left for it to walk
+    return outcome
 
 
 def _record_duplicate(con: duckdb.DuckDBPyConnection, who: str, file_name: str, data: bytes, snapshot_id: int) -> None:
@@ -124,7 +127,7 @@ def import_ledger(
     committing the same file at once get one snapshot and one "already stored as #N".
     """
     who = who or current_user()
-    with write_session(con) as writer:
+    with collector_paused(), write_session(con) as writer:
         stored_before = _already_stored(writer, data, as_of)
         if stored_before is not None:
             _record_duplicate(writer, who, ledger.file_name, data, stored_before.snapshot_id)

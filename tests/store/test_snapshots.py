@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics.ingest.errors import ImportRejected
 from analytics.ingest.ledger import read_ledger
 from analytics.store import imports
 from analytics.store.connection import archive_dir, connect
@@ -69,6 +71,23 @@ def test_failure_mid_import_leaves_database_exactly_as_before(con, monkeypatch) 
         import_bytes(con, title_rows_xlsx(), "second.xlsx")
     monkeypatch.undo()
     assert {t: _count(con, t) for t in before} == before
+
+
+def test_the_cyclic_collector_is_back_after_an_import_stored_refused_or_failed(con, monkeypatch) -> None:
+    """Paused while a read arrives and is stored, never left off: not after a refusal, nor after a failed write."""
+    import_bytes(con, multi_sheet_xlsx(), "first.xlsx")
+    assert gc.isenabled()
+    with pytest.raises(ImportRejected):
+        import_bytes(con, b"not a workbook", "x.xlsx")
+    assert gc.isenabled()
+
+    def broken_register(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(con), "register", broken_register, raising=False)
+    with pytest.raises(RuntimeError):
+        import_bytes(con, title_rows_xlsx(), "second.xlsx")
+    assert gc.isenabled()
 
 
 def test_newest_as_of_is_active_until_an_analyst_chooses(con) -> None:
