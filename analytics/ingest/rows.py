@@ -270,9 +270,6 @@ def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     All texts are searched as one string, each after a NUL: both patterns begin with a literal the regex engine
     skips ahead to, where a search per text would try every alternative at every character of 100,000 names.
     """
-    found = np.zeros(len(texts), dtype=bool)
-    if not any(texts):
-        return found  # a column of numbers, or empty
     anywhere, start, joined_start = _suspect_patterns(markers)
     joined = _JOIN + _JOIN.join(texts)
     if joined.count(_JOIN) != len(texts):  # a text holds a NUL itself
@@ -293,15 +290,15 @@ def _filled(column: np.ndarray) -> np.ndarray:
     return ~pd.isna(column) & ~blank
 
 
-def _lead_texts(column: np.ndarray, filled: np.ndarray) -> list[str]:
-    """Each cell's text where it holds a filled-in string, else ""."""
+def _lead_texts(column: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The positions of the cells that hold a filled-in string, and those strings (no other cell can be suspect)."""
     kind = pd.api.types.infer_dtype(column, skipna=False)  # one C-speed pass; names and investors are all texts
-    if kind == "string":
-        return np.where(filled, column, "").tolist()
     if kind in ("floating", "integer", "mixed-integer-float", "empty"):
-        return [""] * len(column)  # a 序号 column of numbers
-    texts = np.equal(np.frompyfunc(type, 1, 1)(column), str)  # a 序号 of numbers and a 合计: no Python loop
-    return np.where(filled & texts, column, "").tolist()
+        return np.zeros(0, dtype=np.intp), []  # a 序号 column of numbers
+    if kind != "string":  # a 序号 of numbers and a 合计: the strings found without a Python loop
+        filled = filled & np.equal(np.frompyfunc(type, 1, 1)(column), str)
+    at = np.flatnonzero(filled)
+    return at, column[at].tolist()
 
 
 def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
@@ -330,14 +327,17 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     suspect = count < _PLAIN_ROW_CELLS
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        texts = _lead_texts(values[:, c], filled[c])
-        suspect |= _suspect_text(texts, vocab.totals_markers)
+        at, texts = _lead_texts(values[:, c], filled[c])
+        if not texts:
+            continue
+        found = _suspect_text(texts, vocab.totals_markers)
         label = labels.get(c, "\0")
         if texts.count(label):  # a header repeated down the sheet (rare: the count alone runs at C speed)
-            suspect |= np.asarray(texts, dtype=object) == label
+            found |= np.asarray(texts, dtype=object) == label
         if name_col is not None and c == name_col.index:
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-            suspect |= (lengths >= 1) & (lengths <= _SHORT_NAME)
+            found |= (lengths >= 1) & (lengths <= _SHORT_NAME)
+        suspect[at] |= found
     if name_col is not None:
         suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))
