@@ -4,6 +4,7 @@ section title over the projects below it, or the second line of a merged project
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -132,10 +133,24 @@ def _per_text(texts: pd.Series, test) -> pd.Series:
     return pd.Series([found.get(t, False) for t in texts], index=texts.index, dtype=bool)
 
 
+def _column_wise(
+    frame: pd.DataFrame, test: Callable[[pd.Series], pd.Series], columns: list[int] | None = None
+) -> pd.DataFrame:
+    """test run over the columns (all, or those given) stacked end to end as one Series, split back into them: one
+    pass of pandas' machinery instead of one per column, which is most of the cost when few rows are suspect."""
+    columns = list(frame.columns if columns is None else columns)
+    height = len(frame)
+    stacked = np.concatenate([frame[c].to_numpy(dtype=object) for c in columns]) if columns else np.zeros(0, object)
+    found = test(pd.Series(stacked, dtype=object)).to_numpy()
+    return pd.DataFrame(
+        {c: found[i * height : (i + 1) * height] for i, c in enumerate(columns)}, index=frame.index, columns=columns
+    )
+
+
 def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> Rows:
     """Classify rows with every test (the slow path, run on the suspect rows only)."""
     memo: _KeyMemo = {}
-    text = raw.apply(normalise_text)
+    text = _column_wise(raw, normalise_text)
     filled = text.notna()
     n_filled = filled.sum(axis=1)
     kind = pd.Series("project", index=raw.index, dtype=object)
@@ -148,10 +163,8 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
         kind[(kind == "project") & mask] = label
 
     lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
-    is_total = pd.Series(False, index=raw.index)
-    for c in lead_cols:
-        is_total |= _marker_hit(text[c], vocab.totals_markers, memo, vocab.totals_anywhere)
-    mark(is_total, "total")
+    totals = _column_wise(text, lambda t: _marker_hit(t, vocab.totals_markers, memo, vocab.totals_anywhere), lead_cols)
+    mark(totals.any(axis=1), "total")
 
     # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
     footnote_key = first_text.fillna("").map(to_footnote_key)
@@ -163,9 +176,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
     mark(cut_off & (n_filled <= 2), "footnote")
 
     # A header repeated on every printed page: two or more cells that are field names.
-    field_hits = pd.DataFrame(
-        {c: _keys(text[c], memo).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
-    )
+    field_hits = _column_wise(text, lambda t: _keys(t, memo).str.upper().map(vocab.header_to_field))
     maybe = field_hits.notna().sum(axis=1) >= 2  # only these rows need the (slow) row-wise count
     repeated = pd.Series(False, index=raw.index)
     repeated[maybe] = (field_hits[maybe].nunique(axis=1) >= 2).to_numpy(dtype=bool)
@@ -184,7 +195,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
     # numeral (projects are numbered 1, 2, 3; groups 一、二、三).
     ignored = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
     if name_col is not None:
-        wordy = text.apply(lambda col: col.notna() & ~col.fillna("").str.fullmatch(_AMOUNT_LIKE))
+        wordy = _column_wise(text, lambda t: t.notna() & ~t.fillna("").str.fullmatch(_AMOUNT_LIKE))
         wordy_elsewhere = wordy.drop(columns=[name_col.index, *ignored]).sum(axis=1)
         titled = _per_text(name_text, lambda t: _title_like(t, vocab))
         numeral = pd.Series(False, index=raw.index)
