@@ -124,7 +124,7 @@ def _values_beyond(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) 
 
 def check_width(rows: list[list[object]], file_name: str, sheet: str) -> None:
     """Refuse a parsed sheet with more used columns than a ledger could have."""
-    widest = max((len(r) for r in rows), default=0)
+    widest = max(map(len, rows), default=0)  # map: no Python frame per row
     if widest > MAX_COLUMNS:
         raise ImportRejected(
             "too_many_columns", file_name, sheet=sheet, params={"columns": widest, "max_columns": MAX_COLUMNS}

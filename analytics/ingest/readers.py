@@ -68,7 +68,9 @@ def _read_sheet(sheet: python_calamine.CalamineSheet) -> tuple[list[list[Cell]],
     blank_run = 0
     stopped_early = False
     for row in sheet.iter_rows():
-        if _blank(row):
+        # Most rows start with a value (a 序号): told here without a call per row.
+        first = row[0] if row else None
+        if (first is None or (isinstance(first, str) and not first.strip())) and _blank(row):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
                 stopped_early = True

@@ -4,6 +4,7 @@ section title over the projects below it, or the second line of a merged project
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -132,10 +133,24 @@ def _per_text(texts: pd.Series, test) -> pd.Series:
     return pd.Series([found.get(t, False) for t in texts], index=texts.index, dtype=bool)
 
 
+def _column_wise(
+    frame: pd.DataFrame, test: Callable[[pd.Series], pd.Series], columns: list[int] | None = None
+) -> pd.DataFrame:
+    """test run over the columns (all, or those given) stacked end to end as one Series, split back into them: one
+    pass of pandas' machinery instead of one per column, which is most of the cost when few rows are suspect."""
+    columns = list(frame.columns if columns is None else columns)
+    height = len(frame)
+    stacked = np.concatenate([frame[c].to_numpy(dtype=object) for c in columns]) if columns else np.zeros(0, object)
+    found = test(pd.Series(stacked, dtype=object)).to_numpy()
+    return pd.DataFrame(
+        {c: found[i * height : (i + 1) * height] for i, c in enumerate(columns)}, index=frame.index, columns=columns
+    )
+
+
 def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> Rows:
     """Classify rows with every test (the slow path, run on the suspect rows only)."""
     memo: _KeyMemo = {}
-    text = raw.apply(normalise_text)
+    text = _column_wise(raw, normalise_text)
     filled = text.notna()
     n_filled = filled.sum(axis=1)
     kind = pd.Series("project", index=raw.index, dtype=object)
@@ -148,10 +163,8 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
         kind[(kind == "project") & mask] = label
 
     lead_cols = sorted({*range(min(3, len(text.columns))), *([name_col.index] if name_col else [])})
-    is_total = pd.Series(False, index=raw.index)
-    for c in lead_cols:
-        is_total |= _marker_hit(text[c], vocab.totals_markers, memo, vocab.totals_anywhere)
-    mark(is_total, "total")
+    totals = _column_wise(text, lambda t: _marker_hit(t, vocab.totals_markers, memo, vocab.totals_anywhere), lead_cols)
+    mark(totals.any(axis=1), "total")
 
     # 备注：…, 填表人：… at the left, the name column empty or itself a footnote (审核人：…).
     footnote_key = first_text.fillna("").map(to_footnote_key)
@@ -163,9 +176,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
     mark(cut_off & (n_filled <= 2), "footnote")
 
     # A header repeated on every printed page: two or more cells that are field names.
-    field_hits = pd.DataFrame(
-        {c: _keys(text[c], memo).str.upper().map(vocab.header_to_field) for c in text.columns}, index=raw.index
-    )
+    field_hits = _column_wise(text, lambda t: _keys(t, memo).str.upper().map(vocab.header_to_field))
     maybe = field_hits.notna().sum(axis=1) >= 2  # only these rows need the (slow) row-wise count
     repeated = pd.Series(False, index=raw.index)
     repeated[maybe] = (field_hits[maybe].nunique(axis=1) >= 2).to_numpy(dtype=bool)
@@ -184,7 +195,7 @@ def _classify_in_full(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid
     # numeral (projects are numbered 1, 2, 3; groups 一、二、三).
     ignored = [c.index for c in header.columns if header_key(c.label) in vocab.ignored_headers]
     if name_col is not None:
-        wordy = text.apply(lambda col: col.notna() & ~col.fillna("").str.fullmatch(_AMOUNT_LIKE))
+        wordy = _column_wise(text, lambda t: t.notna() & ~t.fillna("").str.fullmatch(_AMOUNT_LIKE))
         wordy_elsewhere = wordy.drop(columns=[name_col.index, *ignored]).sum(axis=1)
         titled = _per_text(name_text, lambda t: _title_like(t, vocab))
         numeral = pd.Series(False, index=raw.index)
@@ -270,9 +281,6 @@ def _suspect_text(texts: list[str], markers: tuple[str, ...]) -> np.ndarray:
     All texts are searched as one string, each after a NUL: both patterns begin with a literal the regex engine
     skips ahead to, where a search per text would try every alternative at every character of 100,000 names.
     """
-    found = np.zeros(len(texts), dtype=bool)
-    if not any(texts):
-        return found  # a column of numbers, or empty
     anywhere, start, joined_start = _suspect_patterns(markers)
     joined = _JOIN + _JOIN.join(texts)
     if joined.count(_JOIN) != len(texts):  # a text holds a NUL itself
@@ -293,15 +301,15 @@ def _filled(column: np.ndarray) -> np.ndarray:
     return ~pd.isna(column) & ~blank
 
 
-def _lead_texts(column: np.ndarray, filled: np.ndarray) -> list[str]:
-    """Each cell's text where it holds a filled-in string, else ""."""
+def _lead_texts(column: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The positions of the cells that hold a filled-in string, and those strings (no other cell can be suspect)."""
     kind = pd.api.types.infer_dtype(column, skipna=False)  # one C-speed pass; names and investors are all texts
-    if kind == "string":
-        return np.where(filled, column, "").tolist()
     if kind in ("floating", "integer", "mixed-integer-float", "empty"):
-        return [""] * len(column)  # a 序号 column of numbers
-    texts = np.equal(np.frompyfunc(type, 1, 1)(column), str)  # a 序号 of numbers and a 合计: no Python loop
-    return np.where(filled & texts, column, "").tolist()
+        return np.zeros(0, dtype=np.intp), []  # a 序号 column of numbers
+    if kind != "string":  # a 序号 of numbers and a 合计: the strings found without a Python loop
+        filled = filled & np.equal(np.frompyfunc(type, 1, 1)(column), str)
+    at = np.flatnonzero(filled)
+    return at, column[at].tolist()
 
 
 def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: SheetGrid) -> pd.Series:
@@ -330,14 +338,17 @@ def _suspect_rows(raw: pd.DataFrame, header: Header, vocab: Vocabulary, grid: Sh
     suspect = count < _PLAIN_ROW_CELLS
     labels = {c.index: c.label for c in header.columns}
     for c in lead:
-        texts = _lead_texts(values[:, c], filled[c])
-        suspect |= _suspect_text(texts, vocab.totals_markers)
+        at, texts = _lead_texts(values[:, c], filled[c])
+        if not texts:
+            continue
+        found = _suspect_text(texts, vocab.totals_markers)
         label = labels.get(c, "\0")
         if texts.count(label):  # a header repeated down the sheet (rare: the count alone runs at C speed)
-            suspect |= np.asarray(texts, dtype=object) == label
+            found |= np.asarray(texts, dtype=object) == label
         if name_col is not None and c == name_col.index:
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-            suspect |= (lengths >= 1) & (lengths <= _SHORT_NAME)
+            found |= (lengths >= 1) & (lengths <= _SHORT_NAME)
+        suspect[at] |= found
     if name_col is not None:
         suspect |= ~filled[name_col.index]  # a total, title or continuation line has no name
     suspect |= raw.index.isin(list(_continuation_rows(grid, header)))

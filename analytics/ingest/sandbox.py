@@ -57,10 +57,11 @@ def _child(send, fn: Callable[..., T], args: tuple, kwargs: dict, memory: int) -
         outcome = ("error", type(exc).__name__)
     try:
         # Pickled straight into the pipe, which the parent unpickles as it arrives: the two halves of the hand-back
-        # (a 100,000-row result is ~25 MB) run side by side instead of one after the other. Should this fail half
-        # way (out of memory), the parent reads a cut-off answer and reports the read as too demanding.
+        # (a 100,000-row result is ~25 MB) run side by side instead of one after the other.
         with open(send.fileno(), "wb", buffering=PIPE_BYTES, closefd=False) as pipe:
             pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # failed half way (out of memory): the parent reads a cut-off answer and reports the
+        pass  # read as too demanding, in one sentence, with no traceback from here
     finally:
         send.close()
 
