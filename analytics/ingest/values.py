@@ -131,10 +131,9 @@ def _kinds(values: np.ndarray) -> np.ndarray:
 
 def _factorize_strings(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of an array of str/None; None gets code -1."""
-    # An all-str array makes pandas pick its C-string hash table, which cuts strings at NUL and so merges
-    # "a\x00b" with "a"; a trailing None forces the generic (exact) object hash table instead.
-    codes, uniques = pd.factorize(np.append(text, None))
-    return codes[:-1], uniques
+    # pandas 3's string hash table compares whole strings, NULs included ("a\x00b" stays apart from "a": tested),
+    # and is twice as fast as the generic object table a None among the texts would make it pick.
+    return pd.factorize(text)
 
 
 def _clean_one(text: str) -> str | None:
