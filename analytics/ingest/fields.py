@@ -211,11 +211,18 @@ def stage_field(
     # (nothing changes an issue's params; shared, they also cross the sandbox once).
     refs = {key: ref(f"stage.{key}") for key in {*inferred[disagree], *named.to_numpy()[disagree]}}
     sheet, label = cells.sheet, cells.label
-    for r, text, said_key, section_key, stage_key in zip(
-        raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree].tolist(), named.to_numpy()[disagree].tolist(),
-        section.to_numpy()[disagree].tolist(), inferred[disagree].tolist(), strict=True,
+    rows, texts = raw_text.index[disagree].tolist(), raw_text.to_numpy()[disagree].tolist()
+    stages = list(map(refs.__getitem__, inferred[disagree].tolist()))
+    values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
+    if all(texts):  # every lagging stage is written in its own row (a stage column): one kind of note, made at once
+        params = [{"text": text, "stage": stage} for text, stage in zip(texts, stages, strict=True)]
+        issues += map(
+            Issue, repeat("stage_behind_dates"), repeat(sheet), rows, repeat(label), repeat("warning"), params
+        )
+        return Field(values, issues, raw_text)
+    for r, text, said_key, section_key, stage in zip(
+        rows, texts, named.to_numpy()[disagree].tolist(), section.to_numpy()[disagree].tolist(), stages, strict=True
     ):  # fmt: skip
-        stage = refs[stage_key]
         if text:
             issues.append(Issue("stage_behind_dates", sheet, r, label, "warning", {"text": text, "stage": stage}))
         elif section_key == said_key:
@@ -224,7 +231,6 @@ def stage_field(
         else:
             params = {"sheet": context.name, "said": refs[said_key], "stage": stage}
             issues.append(Issue("sheet_stage_behind_dates", sheet, r, label, "warning", params))
-    values = pd.Series(np.where(suspended, SUSPENDED, inferred), index=raw_text.index, dtype=object)
     return Field(values, issues, raw_text)
 
 

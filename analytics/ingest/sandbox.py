@@ -29,7 +29,8 @@ T = TypeVar("T")
 MEMORY_BYTES = 1024 * 1024 * 1024
 """Memory a read may add to the process it was forked from (address space, so a runaway allocation fails)."""
 SECONDS = 30.0
-"""Time a read may take; a 100,000-row ledger reads in about 2 s (over 3,000,000 filled cells are refused first)."""
+"""Time a read may take, its answer's hand-back included; a 100,000-row ledger reads and answers in about 2 s (over
+3,000,000 filled cells are refused first)."""
 
 
 def _address_space() -> int:

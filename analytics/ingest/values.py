@@ -131,10 +131,9 @@ def _kinds(values: np.ndarray) -> np.ndarray:
 
 def _factorize_strings(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of an array of str/None; None gets code -1."""
-    # An all-str array makes pandas pick its C-string hash table, which cuts strings at NUL and so merges
-    # "a\x00b" with "a"; a trailing None forces the generic (exact) object hash table instead.
-    codes, uniques = pd.factorize(np.append(text, None))
-    return codes[:-1], uniques
+    # pandas 3's string hash table compares whole strings, NULs included ("a\x00b" stays apart from "a": tested),
+    # and is twice as fast as the generic object table a None among the texts would make it pick.
+    return pd.factorize(text)
 
 
 def _clean_one(text: str) -> str | None:
@@ -181,8 +180,8 @@ def _clean(texts: list[str | None]) -> list[str | None]:
     # str.split() cuts at exactly the runs _SPACE_RUN matches (\s is str.isspace) and drops those at the ends,
     # at C speed: the regex tests every character of 100,000 names, which rarely hold a space at all.
     words = joined.split()
-    if not widened and words == [joined]:
-        return [text or None for text in texts]  # no space and no full-width form anywhere: nothing to clean
+    if not widened and words == [joined]:  # no space and no full-width form anywhere: nothing to clean
+        return texts if all(texts) else [text or None for text in texts]  # (the very list when no text is empty)
     # Every whitespace run is one space now, so stripping a text is dropping a space beside a join.
     joined = " ".join(words).replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
     cleaned = iter(joined.split(_JOIN))
@@ -232,29 +231,42 @@ def _mostly_distinct(texts: np.ndarray) -> bool:
     return len(set(sample)) > 0.9 * len(sample)
 
 
+def _object_array(items: list) -> np.ndarray:
+    """A 1-d object array of the items, whatever they are."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
 def _texts(values: np.ndarray) -> _Texts:
     """Cells (any kind) as the text the analyst sees, normalised, each distinct value rendered and cleaned once."""
     kinds = _kinds(values)
     codes = np.full(len(values), -1, dtype=np.intp)
-    uniques: list[str] = []
+    uniques: list[np.ndarray] = []  # the texts of each kind of cell, numbered on from those before
+    held = 0
     for kind in np.unique(kinds).tolist():
         if kind == _EMPTY:
             continue
         mask = kinds == kind
         if kind == _STR and _mostly_distinct(texts := values[mask]):
-            group_codes, rendered = np.arange(len(texts)), texts.tolist()  # names: cleaned one each, as distinct
+            group_codes, distinct = np.arange(len(texts)), texts  # names: cleaned one each, as distinct
         elif kind == _STR:
             group_codes, distinct = _factorize_strings(texts)
-            rendered = distinct.tolist()
         else:  # one kind at a time: True == 1 would merge a flag with a number
             group_codes, distinct = pd.factorize(values[mask], use_na_sentinel=False)
-            rendered = [_render_scalar(value) for value in distinct]
+            distinct = _object_array([_render_scalar(value) for value in distinct])
+        rendered = distinct.tolist()
         cleaned = _clean(rendered)
-        kept = np.array([text is not None for text in cleaned], dtype=bool)
-        renumbered = np.where(kept, np.cumsum(kept) - 1 + len(uniques), -1)
-        uniques.extend(text for text in cleaned if text is not None)
+        if cleaned is rendered:  # every text as it was, none emptied (names, as a rule): no list to rebuild
+            renumbered = np.arange(held, held + len(distinct))
+            uniques.append(distinct)
+        else:
+            kept = np.array([text is not None for text in cleaned], dtype=bool)
+            renumbered = np.where(kept, np.cumsum(kept) - 1 + held, -1)
+            uniques.append(_object_array([text for text in cleaned if text is not None]))
+        held += len(uniques[-1])
         codes[mask] = np.append(renumbered, -1)[group_codes]
-    return _Texts(codes, np.array(uniques, dtype=object))
+    return _Texts(codes, np.concatenate(uniques) if uniques else np.zeros(0, dtype=object))
 
 
 def _format_number(value: object) -> str | None:

@@ -111,6 +111,11 @@ def test_normalise_text_of_a_column_with_a_nul_in_a_cell() -> None:
     assert normalise_text(s).tolist() == ["a", "d\x00 e", None, "b c"]
 
 
+def test_texts_that_differ_only_after_a_nul_stay_apart() -> None:
+    s = pd.Series(["a\x00b", "a", "a\x00c", "a", "\x00", "x"] * 3, dtype=object)
+    assert normalise_text(s).tolist() == ["a\x00b", "a", "a\x00c", "a", "\x00", "x"] * 3
+
+
 @pytest.mark.parametrize("text", [*PLACEHOLDERS, "---", "———", "na"])
 def test_is_placeholder_true(text: str) -> None:
     assert is_placeholder(normalise_text(_one(text))).iloc[0]
