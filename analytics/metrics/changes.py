@@ -44,11 +44,13 @@ _FLAGS = {
 _MATCHED_KINDS = tuple(_FLAGS)
 _ONE_SIDED = {"new": ("later", "earlier"), "vanished": ("earlier", "later")}  # kind → (listed side, other side)
 
-# Every list is (kind, kind_total, rows, before_rows): how many projects it holds and its first `limit` in order,
-# as two lists in step: the rows shown (the later one's, the earlier one's for a vanished project) and the
-# earlier rows (empty for a one-sided list). The matched lists come out of one aggregate over the join, each
-# kept with FILTER: a condition on both sides in a WHERE would become part of the join's condition, which
-# DuckDB evaluates several times slower than this; and row ids, not a record per row, go into the aggregates.
+# Every list is (kind, kind_total, matched, rows): how many projects it holds and its first `limit` row ids in
+# order. A matched list (a project in both snapshots) holds the earlier snapshot's rows, and each one's row in the
+# later snapshot is looked up by number for those projects only; a one-sided list holds the rows shown (the later
+# one's, the earlier one's for a vanished project). The matched lists come out of one aggregate over the join,
+# each kept with FILTER: a condition on both sides in a WHERE would become part of the join's condition, which
+# DuckDB evaluates several times slower than this; and only one row id per list goes into the aggregate, where a
+# second top-n (the later row) would cost about as much as the join's count.
 _MATCHED = """
     SELECT {lists}
     FROM {later} AS a JOIN {earlier} AS b USING (project_no)
@@ -58,24 +60,39 @@ _ONE_SIDE = """
 """
 # The lists' orders: the earlier ledger's (its row, unique), by key, or largest planned investment first (the
 # later side's, else the earlier side's), ties by key.
-_LEDGER_ORDER = "b.r"
 _BY_KEY = "c.project_key"
 _LARGEST_FIRST = "{{'missing': {amount} IS NULL, 'less': -coalesce({amount}, 0), 'key': {key}}}"
+_KEPT = """
+    kept AS (
+        SELECT kind, kind_total, matched, unnest(rows) AS listed, generate_subscripts(rows, 1) AS place FROM lists
+    )"""
+# A matched project's row in the later snapshot: the later side's row with the earlier row's number.
+_LATER_OF = """
+    numbered AS MATERIALIZED (
+        SELECT e.rowid AS before_r, e.project_no FROM projects AS e
+        WHERE e.rowid IN (SELECT listed FROM kept WHERE matched)
+    ),
+    later_of AS (SELECT n.before_r, a.r FROM numbered AS n JOIN {later} AS a USING (project_no))"""
+_PLACED = {
+    True: """
+    placed AS (
+        SELECT k.kind, k.kind_total, k.place, coalesce(l.r, k.listed) AS r, l.before_r
+        FROM kept AS k LEFT JOIN later_of AS l ON k.matched AND l.before_r = k.listed
+    )""",
+    False: """
+    placed AS (SELECT kind, kind_total, place, listed AS r, NULL::BIGINT AS before_r FROM kept)""",
+}
 _LISTS = f"""
     WITH {{parts}},
     lists AS ({{lists}}),
-    kept AS (
-        SELECT kind, kind_total, unnest(rows) AS r, unnest(before_rows) AS before_r,
-               generate_subscripts(rows, 1) AS place
-        FROM lists
-    )
+    {{placed}}
     SELECT {", ".join("p." + c for c in _COLUMNS)}, e.stage AS stage_before, e.investment_wan AS investment_wan_before,
            p.investment_wan - e.investment_wan AS investment_delta, k.kind, k.kind_total
-    FROM kept AS k
-    JOIN (SELECT p.rowid AS r, p.* FROM projects AS p WHERE p.rowid IN (SELECT r FROM kept)) AS p USING (r)
+    FROM placed AS k
+    JOIN (SELECT p.rowid AS r, p.* FROM projects AS p WHERE p.rowid IN (SELECT r FROM placed)) AS p USING (r)
     LEFT JOIN (
         SELECT e.rowid AS before_r, e.stage, e.investment_wan FROM projects AS e
-        WHERE e.rowid IN (SELECT before_r FROM kept)
+        WHERE e.rowid IN (SELECT before_r FROM placed)
     ) AS e USING (before_r)
     ORDER BY k.kind, k.place
 """
@@ -86,11 +103,14 @@ _KEYED = """
 """
 
 
-def _first(row: str, order: str, limit: int | None, flag: str | None = None) -> str:
-    """SQL of a list's first `limit` row ids in an order (all of them without a limit), of the rows a flag keeps."""
+def _first(row: str, order: str | None, limit: int | None, flag: str | None = None) -> str:
+    """SQL of a list's first `limit` row ids in an order, by default the rows' own (all of them without a limit),
+    of the rows a flag keeps."""
     kept = f" FILTER (WHERE {flag})" if flag else ""
     if limit is None:
-        return f"coalesce(list({row} ORDER BY {order}){kept}, [])"
+        return f"coalesce(list({row} ORDER BY {order or row}){kept}, [])"
+    if order is None:  # a top-n of the values themselves: several times cheaper than min_by's
+        return f"coalesce(min({row}, $limit){kept}, [])"
     return f"coalesce(min_by({row}, {order}, $limit){kept}, [])"
 
 
@@ -145,15 +165,13 @@ def _lists_sql(
     matched = [kind for kind in _MATCHED_KINDS if kind in kinds]
     if matched:
         amount = "coalesce(a.investment_wan, b.investment_wan)"
-        order = _LARGEST_FIRST.format(amount=amount, key="a.project_key") if largest_first else _LEDGER_ORDER
+        order = _LARGEST_FIRST.format(amount=amount, key="a.project_key") if largest_first else None
         columns = []
         for kind in matched:
             columns.append(f"count(*) FILTER (WHERE {_FLAGS[kind]}) AS {kind}_total")
-            columns.append(f"{_first('a.r', order, limit, _FLAGS[kind])} AS {kind}_rows")
-            columns.append(f"{_first('b.r', order, limit, _FLAGS[kind])} AS {kind}_before")
+            columns.append(f"{_first('b.r', order, limit, _FLAGS[kind])} AS {kind}_rows")
             lists.append(
-                f"SELECT '{kind}' AS kind, {kind}_total AS kind_total, {kind}_rows AS rows, "
-                f"{kind}_before AS before_rows FROM matched"
+                f"SELECT '{kind}' AS kind, {kind}_total AS kind_total, true AS matched, {kind}_rows AS rows FROM matched"
             )
         parts.append(f"matched AS ({_MATCHED.format(lists=', '.join(columns), **sides)})")
     for kind, (this, other) in _ONE_SIDED.items():
@@ -164,10 +182,14 @@ def _lists_sql(
             parts.append(f"{kind}_keyed AS ({_KEYED.format(kind=kind)})")
             order = _LARGEST_FIRST.format(amount="c.investment_wan", key="c.project_key") if largest_first else _BY_KEY
             lists.append(
-                f"SELECT '{kind}' AS kind, count(*) AS kind_total, {_first('c.r', order, limit)} AS rows, "
-                f"[]::BIGINT[] AS before_rows FROM {kind}_keyed AS c"
+                f"SELECT '{kind}' AS kind, count(*) AS kind_total, false AS matched, {_first('c.r', order, limit)} AS rows "
+                f"FROM {kind}_keyed AS c"
             )
-    return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists))
+    placed = [_KEPT]
+    if matched:
+        placed.append(_LATER_OF.format(later=sides["later"]))
+    placed.append(_PLACED[bool(matched)])
+    return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists), placed=",".join(placed))
 
 
 def since(
