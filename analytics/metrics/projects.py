@@ -126,23 +126,20 @@ def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
 
 # One pass counts and chooses: the search runs once over the snapshot's rows (it is most of the cost at a
 # province), its hits are counted and added up, and the page's rows are chosen on the columns that sort them.
-# Only those rows are then read whole: sorting a province's rows with every column attached would carry them
-# all through the sort.
-_ORDER = "p.investment_wan DESC NULLS LAST, p.rowid"
+# Only those rows are then read whole, by row id and in no order (a join or a sort there costs more than reading
+# them), and put in the chosen order in Python: sorting a province's rows with every column attached would carry
+# them all through the sort.
 _COUNTED = """
     WITH hits AS MATERIALIZED (SELECT p.rowid AS r, p.investment_wan {scope}{where}),
-    kept AS (SELECT r FROM hits ORDER BY investment_wan DESC NULLS LAST, r LIMIT $limit OFFSET $offset)
-    SELECT t.total, t.investment_wan, r.reserve, k.rows
+    kept AS (SELECT r, investment_wan FROM hits ORDER BY investment_wan DESC NULLS LAST, r LIMIT $limit OFFSET $offset)
+    SELECT t.total, t.investment_wan, r.reserve, k.rows, (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
     FROM (SELECT count(*) AS total, coalesce(sum(investment_wan), 0) AS investment_wan FROM hits) AS t,
          (SELECT count(*) AS reserve {reserve}) AS r,
-         (SELECT list(r) AS rows FROM kept) AS k
+         (SELECT list(r ORDER BY investment_wan DESC NULLS LAST, r) AS rows FROM kept) AS k
 """
-_PAGE = f"""
-    SELECT p.*, s.as_of
-    FROM projects AS p JOIN snapshots AS s USING (snapshot_id)
-    WHERE p.rowid IN (SELECT unnest($rows))
-    ORDER BY {_ORDER}
-"""
+_PAGE = (
+    "SELECT p.rowid AS row_id, p.*, $as_of::DATE AS as_of FROM projects AS p WHERE p.rowid IN (SELECT unnest($rows))"
+)
 
 
 def page(
@@ -161,8 +158,9 @@ def page(
     params = filters.params(snapshot_id, **params, limit=limit, offset=offset)
     # Without conditions every project in scope is a hit: the reserve is counted from them, not scanned again.
     counted = _COUNTED.format(scope=SCOPE, where=where, reserve="FROM hits" if not where else SCOPE)
-    total, investment, reserve, chosen = con.execute(counted, params).fetchone()
-    rows = con.execute(_PAGE, {"rows": chosen or []}).df()
+    total, investment, reserve, chosen, as_of = con.execute(counted, params).fetchone()
+    found = con.execute(_PAGE, {"rows": chosen or [], "as_of": as_of}).df().set_index("row_id")
+    rows = found.loc[chosen or []].reset_index(drop=True)
     for column in [*EVENT_DATE.values(), "as_of"]:
         rows[column] = pd.to_datetime(rows[column])
     return ProjectPage(rows, int(total), float(investment), int(reserve))
