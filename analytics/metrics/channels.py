@@ -14,9 +14,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import LADDER, RANK, SUSPENDED, TOWN, rungs_from
+from analytics.domain import EVENT_DATE, LADDER, RANK, SUSPENDED, TOWN, rungs_from
 from analytics.metrics import sums
 from analytics.metrics.filters import IN_FILTERS, SCOPE, Filters
+from analytics.metrics.projects import rows_by_id
 from analytics.store.derived import reached_as_stored_sql
 from analytics.vocabulary import CHANNELS, to_simplified
 
@@ -150,37 +151,40 @@ def _spellings(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filter
     return found
 
 
-# The rows of the names typed wanted, joined on the name as stored (see _TYPED).
+# The rows of the names typed wanted, joined on the name as stored (see _TYPED), in ledger order; only their row
+# ids: the rows kept are read whole afterwards (projects.rows_by_id).
 _ALL_REFERRED = f"""
     WITH wanted AS (SELECT unnest($typed) AS typed)
-    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed
-    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN wanted AS w ON w.typed = p.introduced_by
+    SELECT p.rowid
+    FROM projects AS p JOIN wanted AS w ON w.typed = p.introduced_by
     WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
     ORDER BY p.rowid
     LIMIT $limit
 """
 # Chosen firm by firm (each spelling's place is its firm's place in the league), largest first, on the columns
-# that sort them; only the rows kept are read whole.
+# that sort them.
 _REFERRED = f"""
-    WITH wanted AS (SELECT unnest($typed) AS typed, unnest($places) AS place),
-    chosen AS (
-        SELECT p.rowid AS r, w.place
-        FROM projects AS p JOIN wanted AS w ON w.typed = p.introduced_by
-        WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
-        ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
-        LIMIT $limit
-    )
-    SELECT p.*, s.as_of, {reached_as_stored_sql("landed")} AS reached_landed
-    FROM projects AS p JOIN snapshots AS s USING (snapshot_id) JOIN chosen AS c ON c.r = p.rowid
-    ORDER BY c.place, p.investment_wan DESC NULLS LAST, p.rowid
+    WITH wanted AS (SELECT unnest($typed) AS typed, unnest($places) AS place)
+    SELECT p.rowid
+    FROM projects AS p JOIN wanted AS w ON w.typed = p.introduced_by
+    WHERE p.snapshot_id = $snapshot AND {IN_FILTERS}
+    ORDER BY w.place, p.investment_wan DESC NULLS LAST, p.rowid
+    LIMIT $limit
 """
+_REACHED_LANDED = f", {reached_as_stored_sql('landed')} AS reached_landed"
+REFERRED_COLUMNS = [
+    "project_key", "project_name", "investor", "industry", "investment_wan", "stage", "department", "channel",
+    "introduced_by", "is_key", *EVENT_DATE.values(), "source_sheet", "source_row",
+]  # fmt: skip
+"""What a referred project is listed with (besides as_of, reached_landed and its firm)."""
 
 
 def referred_projects(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, spellings: tuple[str, ...] | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """Projects with a referring firm (引荐企业), with `referrer`: the group's most frequent spelling.
+    """Projects with a referring firm (引荐企业): REFERRED_COLUMNS, as_of and reached_landed (累计落地), with
+    `referrer`: the group's most frequent spelling.
 
     Names that differ only in whitespace, full-width forms, script (Traditional/Simplified) or letter
     case are one firm; a tie between spellings goes to a Simplified one, then to the one met first.
@@ -193,7 +197,7 @@ def referred_projects(
     key_of = {found["spelling"]: found["referrer_key"] for found in names}
     if spellings is None:
         typed = [name for found in names for name in found["typed"]]
-        projects = con.execute(_ALL_REFERRED, filters.params(snapshot_id, typed=typed, limit=limit)).df()
+        chosen = con.execute(_ALL_REFERRED, filters.params(snapshot_id, typed=typed, limit=limit)).fetchall()
     else:
         # A firm's place is its first spelling's place in the list: all its spellings sort together.
         firm_place: dict[str, int] = {}
@@ -203,7 +207,8 @@ def referred_projects(
         params = filters.params(
             snapshot_id, typed=[name for name, _ in wanted], places=[place for _, place in wanted], limit=limit
         )  # fmt: skip
-        projects = con.execute(_REFERRED, params).df()
+        chosen = con.execute(_REFERRED, params).fetchall()
+    projects = rows_by_id(con, snapshot_id, [row for (row,) in chosen], REFERRED_COLUMNS, _REACHED_LANDED)
     spelling = projects["introduced_by"].map({name: s for s, typed in typed_of.items() for name in typed})
     return projects.assign(
         introduced_by=spelling,

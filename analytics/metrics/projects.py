@@ -132,14 +132,37 @@ def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
 _COUNTED = """
     WITH hits AS MATERIALIZED (SELECT p.rowid AS r, p.investment_wan {scope}{where}),
     kept AS (SELECT r, investment_wan FROM hits ORDER BY investment_wan DESC NULLS LAST, r LIMIT $limit OFFSET $offset)
-    SELECT t.total, t.investment_wan, r.reserve, k.rows, (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
+    SELECT t.total, t.investment_wan, r.reserve, k.rows
     FROM (SELECT count(*) AS total, coalesce(sum(investment_wan), 0) AS investment_wan FROM hits) AS t,
          (SELECT count(*) AS reserve {reserve}) AS r,
          (SELECT list(r ORDER BY investment_wan DESC NULLS LAST, r) AS rows FROM kept) AS k
 """
-_PAGE = (
-    "SELECT p.rowid AS row_id, p.*, $as_of::DATE AS as_of FROM projects AS p WHERE p.rowid IN (SELECT unnest($rows))"
-)
+_BY_ID = """
+    SELECT p.rowid AS row_id, {columns}, (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot) AS as_of{extra}
+    FROM projects AS p
+    WHERE p.rowid IN (SELECT unnest($rows))
+"""
+
+
+def rows_by_id(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, row_ids: list[int], columns: list[str] | None = None,
+    extra: str = "",
+) -> pd.DataFrame:  # fmt: skip
+    """Rows of a snapshot's projects by row id, in the ids' order: the `columns` (every one by default), as_of,
+    then any `extra` SQL columns (alias p); event dates and as_of as Timestamps.
+
+    Read by row id and in no order: a join or a sort there costs more than reading the rows, and a list's rows
+    are chosen beforehand on the few columns that place them. Each row read costs a slice of every column it
+    is read from, so a list that needs a few columns names them.
+    """
+    chosen = ", ".join(f"p.{column}" for column in columns) if columns else "p.*"
+    sql = _BY_ID.format(columns=chosen, extra=extra)
+    found = con.execute(sql, {"snapshot": snapshot_id, "rows": row_ids}).df()
+    rows = found.set_index("row_id").loc[row_ids].reset_index(drop=True)
+    for column in [*EVENT_DATE.values(), "as_of"]:
+        if column in rows.columns:
+            rows[column] = pd.to_datetime(rows[column])
+    return rows
 
 
 def page(
@@ -158,11 +181,8 @@ def page(
     params = filters.params(snapshot_id, **params, limit=limit, offset=offset)
     # Without conditions every project in scope is a hit: the reserve is counted from them, not scanned again.
     counted = _COUNTED.format(scope=SCOPE, where=where, reserve="FROM hits" if not where else SCOPE)
-    total, investment, reserve, chosen, as_of = con.execute(counted, params).fetchone()
-    found = con.execute(_PAGE, {"rows": chosen or [], "as_of": as_of}).df().set_index("row_id")
-    rows = found.loc[chosen or []].reset_index(drop=True)
-    for column in [*EVENT_DATE.values(), "as_of"]:
-        rows[column] = pd.to_datetime(rows[column])
+    total, investment, reserve, chosen = con.execute(counted, params).fetchone()
+    rows = rows_by_id(con, snapshot_id, chosen or [])
     return ProjectPage(rows, int(total), float(investment), int(reserve))
 
 
