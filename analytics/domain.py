@@ -176,3 +176,12 @@ def overdue_since_sql(rung: str, as_of: str = "s.as_of") -> str:
 def reached_sql(stage: str, cutoff: str | None = None, as_of: str = "s.as_of") -> str:
     """SQL condition for reached(): the furthest rung is at or beyond the stage."""
     return f"({furthest_rung_sql(cutoff, as_of)} >= {RANK[stage]})"
+
+
+def in_year_sql(column: str, year: str = "$year") -> str:
+    """SQL condition: an event date column (alias p) falls in the year (a parameter or an integer expression).
+
+    Compared as a date range rather than by its year: a range prunes row groups by their dates' bounds and costs
+    a comparison per row where extracting the year costs a calendar computation.
+    """
+    return f"(p.{column} >= make_date({year}, 1, 1) AND p.{column} < make_date({year} + 1, 1, 1))"

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.domain import EVENT_DATE, LADDER, RANK, SUSPENDED, TOWN, rungs_from
+from analytics.domain import EVENT_DATE, LADDER, RANK, SUSPENDED, TOWN, in_year_sql, rungs_from
 from analytics.metrics import sums
 from analytics.metrics.filters import IN_FILTERS, SCOPE, Filters
 from analytics.metrics.projects import rows_by_id
@@ -25,7 +25,7 @@ from analytics.vocabulary import CHANNELS, to_simplified
 # added up here into each channel's figures, where a FILTERed count per figure over every row cost about
 # twice as much at a million rows.
 _BY_CHANNEL = f"""
-    SELECT p.channel, p.stage, p.furthest_rung AS rung, coalesce(year(p.signed_date) = $year, false) AS signed_in_year,
+    SELECT p.channel, p.stage, p.furthest_rung AS rung, coalesce({in_year_sql(EVENT_DATE["signed"])}, false) AS signed_in_year,
            count(*) AS projects, sum(p.investment_wan) AS investment_wan
     {SCOPE}
     GROUP BY ALL

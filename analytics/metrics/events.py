@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from analytics.domain import EVENT_DATE, EVENTS, TOWN
+from analytics.domain import EVENT_DATE, EVENTS, TOWN, in_year_sql
 from analytics.metrics import sums
 from analytics.metrics.filters import SCOPE, Filters, every_industry
 
@@ -139,7 +139,7 @@ def year_comparison(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: F
 _MONTHLY = """
     SELECT p.industry, month(p.{column}) AS month, count(*) AS count,
            coalesce(sum(p.investment_wan), 0) AS investment_wan
-    {scope} AND year(p.{column}) = $year
+    {scope} AND {in_year}
     GROUP BY 1, 2
 """
 
@@ -150,7 +150,8 @@ def monthly_cumulative(
     """By chosen industry and month: events in the month and cumulative since January (count and 万元)."""
     import pandas as pd
 
-    sql = _MONTHLY.format(column=EVENT_DATE[event], scope=SCOPE)  # EVENT_DATE: the domain's own column names
+    column = EVENT_DATE[event]  # the domain's own column names
+    sql = _MONTHLY.format(column=column, scope=SCOPE, in_year=in_year_sql(column))
     found = con.execute(sql, filters.params(snapshot_id, year=year)).df()
     grid = pd.MultiIndex.from_product([filters.industries, range(1, 13)], names=["industry", "month"])
     out = grid.to_frame(index=False).merge(found, on=["industry", "month"], how="left")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from analytics.domain import ALL_STAGES, EVENTS, LADDER, RANK, stage_at_sql
+from analytics.domain import ALL_STAGES, EVENT_DATE, EVENTS, LADDER, RANK, in_year_sql, stage_at_sql
 from analytics.metrics import sums
 from analytics.metrics.filters import IN_FILTERS, SCOPE, Filters, every_industry
 
@@ -179,8 +179,8 @@ def size_band(investment_wan: pd.Series) -> pd.Series:
 MIX_BY = ("project_type", "source_region", "department", "size_band")
 _MIX = """
     SELECT {key} AS key, count(*) AS projects, coalesce(sum(p.investment_wan), 0) AS investment_wan,
-           count(*) FILTER (WHERE year(p.signed_date) = $year) AS signed_count,
-           coalesce(sum(p.investment_wan) FILTER (WHERE year(p.signed_date) = $year), 0) AS signed_investment_wan
+           count(*) FILTER (WHERE {signed_in_year}) AS signed_count,
+           coalesce(sum(p.investment_wan) FILTER (WHERE {signed_in_year}), 0) AS signed_investment_wan
     {scope}
     GROUP BY 1
 """
@@ -191,7 +191,8 @@ def mix(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, by: 
     if by not in MIX_BY:
         raise ValueError(f"unknown breakdown {by!r}")
     key = size_band_sql() if by == "size_band" else f"coalesce(p.{by}, '{UNKNOWN}')"
-    out = con.execute(_MIX.format(key=key, scope=SCOPE), filters.params(snapshot_id, year=year)).df()
+    sql = _MIX.format(key=key, scope=SCOPE, signed_in_year=in_year_sql(EVENT_DATE["signed"]))
+    out = con.execute(sql, filters.params(snapshot_id, year=year)).df()
     out = out.set_index("key")
     if by == "size_band":
         bands = [k for k, _, _ in SIZE_BANDS] + ([UNKNOWN] if UNKNOWN in out.index else [])
