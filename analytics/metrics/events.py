@@ -66,9 +66,16 @@ def _flows_in(
     return [(industry, event, count, sums.total(amounts)) for (industry, event), (count, amounts) in found.items()]
 
 
+# The year of the latest date the snapshot holds (analytics/store/derived.py dated_until; NULL before it is
+# worked out): a year after it dates no event, as next year's targets do not yet when the year has just ended.
+_LAST_DATED_YEAR = "SELECT year(dated_until) FROM snapshots WHERE snapshot_id = ?"
+
+
 def flow_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, filters: Filters, year: int) -> list[Flow]:
     """Per chosen industry and event dated in the year: count and planned investment (万元), zeros included."""
-    found = _flows_in(_year_groups(con, snapshot_id, filters, by_industry=True), year)
+    last = con.execute(_LAST_DATED_YEAR, [snapshot_id]).fetchone()
+    after = last is not None and last[0] is not None and year > last[0]
+    found = [] if after else _flows_in(_year_groups(con, snapshot_id, filters, by_industry=True), year)
     return [Flow(*row) for row in every_industry(found, filters, EVENTS)]
 
 

@@ -253,3 +253,17 @@ def test_flows_as_rows_and_their_totals_by_event() -> None:
     assert events.totals_by_event(rows) == [
         ("signed", 4, 90500.0), ("landed", 3, 362500.0), ("construction", 1, 60000.0), ("production", 1, 100000.0)
     ]  # fmt: skip
+
+
+def test_a_year_after_every_date_held_has_no_flows_and_a_date_beyond_as_of_still_counts() -> None:
+    con = database()  # as of 2023-12-31, latest date 2023-12-31 (P8 signed)
+    zeros = events.flow_rows(con, 1, ALL, 2024)
+    assert len(zeros) == 4 * 4 and {(count, wan) for *_, count, wan in zeros} == {(0, 0.0)}
+    # Worked out by reading the rows (no stored latest date), the same zeros.
+    con.execute("UPDATE snapshots SET dated_until = NULL")
+    assert events.flow_rows(con, 1, ALL, 2024) == zeros
+    # A ledger that already dates a 2024 signing (typed ahead of as_of) has a 2024 flow.
+    ahead = projects()
+    ahead.loc[ahead["project_name"] == "P3", "signed_date"] = pd.Timestamp("2024-02-01")
+    rows = events.flow_rows(database(ahead), 1, ALL, 2024)
+    assert rows[0] == ("lighting", "signed", 1, 5000.0) and sum(count for *_, count, _ in rows) == 1
