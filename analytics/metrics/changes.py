@@ -45,12 +45,11 @@ _MATCHED_KINDS = tuple(_FLAGS)
 _ONE_SIDED = {"new": ("later", "earlier"), "vanished": ("earlier", "later")}  # kind → (listed side, other side)
 
 # Every list is (kind, kind_total, matched, rows): how many projects it holds and its first `limit` row ids in
-# order. A matched list (a project in both snapshots) holds the earlier snapshot's rows, and each one's row in the
-# later snapshot is looked up by number for those projects only; a one-sided list holds the rows shown (the later
-# one's, the earlier one's for a vanished project). The matched lists come out of one aggregate over the join,
-# each kept with FILTER: a condition on both sides in a WHERE would become part of the join's condition, which
-# DuckDB evaluates several times slower than this; and only one row id per list goes into the aggregate, where a
-# second top-n (the later row) would cost about as much as the join's count.
+# order. A matched list (a project in both snapshots) holds the earlier snapshot's rows; a one-sided list holds
+# the rows shown (the later one's, the earlier one's for a vanished project). The matched lists come out of one
+# aggregate over the join, each kept with FILTER: a condition on both sides in a WHERE would become part of the
+# join's condition, which DuckDB evaluates several times slower than this; and only one row id per list goes
+# into the aggregate, where a second top-n (the later row) would cost about as much as the join's count.
 _MATCHED = """
     SELECT {lists}
     FROM {later} AS a JOIN {earlier} AS b USING (project_no)
@@ -62,39 +61,40 @@ _ONE_SIDE = """
 # later side's, else the earlier side's), ties by key.
 _BY_KEY = "c.project_key"
 _LARGEST_FIRST = "{{'missing': {amount} IS NULL, 'less': -coalesce({amount}, 0), 'key': {key}}}"
-_KEPT = """
+# The first statement: each list's count and its rows in order, a matched row with its project's number.
+_LISTS = """
+    WITH {parts},
+    lists AS ({lists}),
     kept AS (
-        SELECT kind, kind_total, matched, unnest(rows) AS listed, generate_subscripts(rows, 1) AS place FROM lists
-    )"""
-# A matched project's row in the later snapshot: the later side's row with the earlier row's number.
-_LATER_OF = """
-    numbered AS MATERIALIZED (
-        SELECT e.rowid AS before_r, e.project_no FROM projects AS e
-        WHERE e.rowid IN (SELECT listed FROM kept WHERE matched)
+        SELECT kind, matched, unnest(rows) AS listed, generate_subscripts(rows, 1) AS place FROM lists
     ),
-    later_of AS (SELECT n.before_r, a.r FROM numbered AS n JOIN {later} AS a USING (project_no))"""
-_PLACED = {
-    True: """
-    placed AS (
-        SELECT k.kind, k.kind_total, k.place, coalesce(l.r, k.listed) AS r, l.before_r
-        FROM kept AS k LEFT JOIN later_of AS l ON k.matched AND l.before_r = k.listed
-    )""",
-    False: """
-    placed AS (SELECT kind, kind_total, place, listed AS r, NULL::BIGINT AS before_r FROM kept)""",
-}
-_LISTS = f"""
-    WITH {{parts}},
-    lists AS ({{lists}}),
-    {{placed}}
+    numbered AS (
+        SELECT e.rowid AS listed, e.project_no FROM projects AS e
+        WHERE e.rowid IN (SELECT listed FROM kept WHERE matched)
+    )
+    SELECT l.kind, l.kind_total, l.matched, k.listed, n.project_no
+    FROM lists AS l LEFT JOIN kept AS k USING (kind) LEFT JOIN numbered AS n ON l.matched AND n.listed = k.listed
+    ORDER BY l.kind, k.place
+"""
+# The second: a matched project's row in the later snapshot, looked up by the numbers listed. Given as values,
+# not as the first statement's table, the few numbers are what DuckDB builds its join on; as a table it built
+# on the million rows of the later side instead.
+_LATER_OF = "SELECT a.project_no, a.r FROM {later} AS a WHERE a.project_no IN (SELECT unnest($numbers::INTEGER[]))"
+# The third: the rows shown and the earlier rows beside them, read by row id (in the lists' order).
+_SHOWN = f"""
+    WITH placed AS (
+        SELECT unnest($kinds::VARCHAR[]) AS kind, unnest($rows::BIGINT[]) AS r, unnest($before::BIGINT[]) AS before_r,
+               generate_subscripts($kinds::VARCHAR[], 1) AS place
+    )
     SELECT {", ".join("p." + c for c in _COLUMNS)}, e.stage AS stage_before, e.investment_wan AS investment_wan_before,
-           p.investment_wan - e.investment_wan AS investment_delta, k.kind, k.kind_total
+           p.investment_wan - e.investment_wan AS investment_delta, k.kind
     FROM placed AS k
     JOIN (SELECT p.rowid AS r, p.* FROM projects AS p WHERE p.rowid IN (SELECT r FROM placed)) AS p USING (r)
     LEFT JOIN (
         SELECT e.rowid AS before_r, e.stage, e.investment_wan FROM projects AS e
         WHERE e.rowid IN (SELECT before_r FROM placed)
     ) AS e USING (before_r)
-    ORDER BY k.kind, k.place
+    ORDER BY k.place
 """
 # A one-sided list's key, read by row for its projects only (the key sorts it).
 _KEYED = """
@@ -154,13 +154,9 @@ def _params(snapshot_id: int, filters: Filters, earlier_id: int, money: bool = T
     return filters.params(snapshot_id, earlier=earlier_id, **thresholds, **more)
 
 
-def _lists_sql(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, earlier_id: int, kinds: tuple[str, ...], limit: int | None,
-    largest_first: bool,
-) -> str:  # fmt: skip
-    """since()'s SQL: the matched lists from one join, the new and the vanished ones from anti-joins, each only
-    when asked for."""
-    sides = _sides(con, snapshot_id, earlier_id, key=largest_first)
+def _lists_sql(sides: dict[str, str], kinds: tuple[str, ...], limit: int | None, largest_first: bool) -> str:
+    """since()'s first statement: the matched lists from one join, the new and the vanished ones from anti-joins,
+    each only when asked for (sides: _sides(), with the key when the lists are largest first)."""
     parts, lists = [], []
     matched = [kind for kind in _MATCHED_KINDS if kind in kinds]
     if matched:
@@ -185,11 +181,7 @@ def _lists_sql(
                 f"SELECT '{kind}' AS kind, count(*) AS kind_total, false AS matched, {_first('c.r', order, limit)} AS rows "
                 f"FROM {kind}_keyed AS c"
             )
-    placed = [_KEPT]
-    if matched:
-        placed.append(_LATER_OF.format(later=sides["later"]))
-    placed.append(_PLACED[bool(matched)])
-    return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists), placed=",".join(placed))
+    return _LISTS.format(parts=",\n".join(parts), lists=" UNION ALL ".join(lists))
 
 
 def since(
@@ -205,12 +197,24 @@ def since(
     """
     money = "investment_changed" in kinds
     params = _params(snapshot_id, filters, earlier_id, money, **({} if limit is None else {"limit": limit}))
-    found = con.execute(_lists_sql(con, snapshot_id, earlier_id, kinds, limit, largest_first), params).df()
-    lists, totals = {}, {}
+    sides = _sides(con, snapshot_id, earlier_id, key=largest_first)
+    found = con.execute(_lists_sql(sides, kinds, limit, largest_first), params).fetchall()
+    totals = {kind: 0 for kind in kinds} | {kind: int(total) for kind, total, *_ in found}
+    numbers = [number for *_, number in found if number is not None]
+    later_of = {}
+    if numbers:
+        later = _LATER_OF.format(later=sides["later"])
+        later_of = dict(con.execute(later, filters.params(snapshot_id, numbers=numbers)).fetchall())
+    placed = [
+        (kind, later_of[number], listed) if matched else (kind, listed, None)
+        for kind, _, matched, listed, number in found
+        if listed is not None
+    ]
+    kinds_, rows, before = (list(column) for column in zip(*placed, strict=True)) if placed else ([], [], [])
+    shown = con.execute(_SHOWN, {"kinds": kinds_, "rows": rows, "before": before}).df()
+    lists = {}
     for kind in kinds:
-        rows = found[found["kind"] == kind]
-        lists[kind] = rows[_FIELDS[kind]].reset_index(drop=True)
-        totals[kind] = int(rows["kind_total"].iloc[0]) if len(rows) else 0
+        lists[kind] = shown[shown["kind"] == kind][_FIELDS[kind]].reset_index(drop=True)
     return Changes(lists, totals)
 
 
