@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.metrics.filters import Filters
-from analytics.metrics.projects import ProjectFilter, filter_projects, option_values, page, search
+from analytics.metrics.projects import ProjectFilter, filter_projects, option_values, page, rows_by_id, search
 from tests.metrics.fixture_projects import database, projects
 
 ALL = Filters()
@@ -104,3 +104,22 @@ def test_page_counts_every_match_whatever_page_is_read() -> None:
     assert beyond.rows.columns.tolist() == first.rows.columns.tolist()
     nothing = page(con, 1, ALL, ProjectFilter(query="储能"), 0, 2)
     assert (nothing.rows.empty, nothing.total, nothing.investment_wan, nothing.reserve) == (True, 0, 0.0, 5)
+
+
+def test_rows_by_id_come_in_the_order_asked_with_the_columns_asked() -> None:
+    con = database()
+    ids = dict(con.execute("SELECT project_name, rowid FROM projects WHERE snapshot_id = 1").fetchall())
+    wanted = [ids["P8"], ids["P1"], ids["P5"]]
+    rows = rows_by_id(con, 1, wanted, ["project_name", "signed_date"], ", p.investment_wan * 2 AS doubled")
+    assert rows["project_name"].tolist() == ["P8", "P1", "P5"]
+    assert list(rows.columns) == ["project_name", "signed_date", "as_of", "doubled"]
+    assert rows["doubled"].tolist() == [16000.0, 200000.0, 600000.0]
+    assert rows["signed_date"].tolist() == [
+        pd.Timestamp("2023-12-31"),
+        pd.Timestamp("2022-03-01"),
+        pd.Timestamp("2022-11-03"),
+    ]
+    assert set(rows["as_of"]) == {pd.Timestamp("2023-12-31")}
+    whole = rows_by_id(con, 1, wanted[::-1])
+    assert whole["project_name"].tolist() == ["P5", "P1", "P8"] and "problems" in whole.columns
+    assert rows_by_id(con, 1, []).empty
