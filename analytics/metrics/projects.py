@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -91,14 +92,16 @@ _CHOSEN = {
 _SEARCHED = ("p.project_name", "coalesce(p.investor, '')")
 
 
-def _contains(word: str, param: str) -> str:
-    """SQL: the name or the investor contains the word (lower-cased text only for a word with cased letters).
+def _contains(word: str, param: str) -> tuple[str, str]:
+    """SQL: the name or the investor contains the word whatever its letters' case, and the parameter's value.
 
-    A word without cased letters (Chinese, digits) matches lower-cased text exactly where it matches the text
-    itself, and lower() over a province's names costs ten times the search.
+    A word without cased letters (Chinese, digits) is looked for as it is: it matches lower-cased text exactly
+    where it matches the text itself. A word with cased letters is a case-insensitive regular expression of the
+    word as a literal: lower() over a province's names cost three times the expression, and ten times the search.
     """
-    cased = word != word.upper()
-    return " OR ".join(f"contains({f'lower({c})' if cased else c}, ${param})" for c in _SEARCHED)
+    if word == word.upper():
+        return " OR ".join(f"contains({c}, ${param})" for c in _SEARCHED), word
+    return " OR ".join(f"regexp_matches({c}, ${param})" for c in _SEARCHED), "(?i)" + re.escape(word)
 
 
 def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
@@ -112,8 +115,9 @@ def _where(spec: ProjectFilter) -> tuple[str, dict[str, object]]:
         traditional = to_traditional(word).lower()
         # Most words read the same in both scripts (照明): looked for once, as the search is most of the cost.
         forms = {f"w{i}s": word} | ({f"w{i}t": traditional} if traditional != word else {})
-        params.update(forms)
-        conditions.append(f"({' OR '.join(_contains(form, name) for name, form in forms.items())})")
+        tests = {name: _contains(form, name) for name, form in forms.items()}
+        params.update({name: value for name, (_, value) in tests.items()})
+        conditions.append(f"({' OR '.join(sql for sql, _ in tests.values())})")
     for name, column in _CHOSEN.items():
         chosen = getattr(spec, name)
         if chosen:

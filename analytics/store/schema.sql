@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
 CREATE TABLE IF NOT EXISTS projects (
     snapshot_id       INTEGER NOT NULL,
     project_key       VARCHAR NOT NULL,  -- stable identity across snapshots: normalised name + investor
-    project_name      VARCHAR NOT NULL,
+    -- Stored uncompressed: the project list's search reads every name of a snapshot, and decoding compressed
+    -- names was most of its time at a million rows (a third less time for about 40% more file).
+    project_name      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     investor          VARCHAR,
     industry          VARCHAR NOT NULL,
     industry_raw      VARCHAR,

@@ -77,6 +77,21 @@ def test_page_search_ignores_letter_case_and_matches_name_or_investor() -> None:
     assert page(con, 1, ALL, ProjectFilter(query="500万套led"), 0, 10).total == 1
 
 
+def test_page_search_takes_a_word_with_letters_literally() -> None:
+    names = ["C++ 软件项目", "CXX 软件项目", "LED.X 灯具项目", "LEDAX 灯具项目", "A|B 项目", "(Ｑ) 项目", "Ab[1] 项目"]
+    con = database(pd.DataFrame({"project_name": names, "investor": ["甲"] * len(names)}).assign(investment_wan=1.0))
+
+    def found(query: str) -> list[str]:
+        return sorted(page(con, 1, ALL, ProjectFilter(query=query), 0, 10).rows["project_name"])
+
+    assert found("c++") == ["C++ 软件项目"]
+    assert found("led.x") == ["LED.X 灯具项目"]
+    assert found("a|b") == ["A|B 项目"]
+    assert found("ab[1]") == ["Ab[1] 项目"]
+    assert found("(ｑ)") == ["(Ｑ) 项目"]  # a full-width letter, either case
+    assert found("x") == ["CXX 软件项目", "LED.X 灯具项目", "LEDAX 灯具项目"]
+
+
 def test_option_values_most_frequent_first() -> None:
     # Departments: 招商办 P2 P3 P4 P8, 落地办 P1 P6, 工信科商局 P5; P7 has none.
     assert option_values(database(), 1, ALL, "department") == ["招商办", "落地办", "工信科商局"]
