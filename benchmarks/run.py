@@ -127,8 +127,8 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
             FROM src.projects AS p JOIN src.snapshots AS s USING (snapshot_id)
             WHERE p.snapshot_id = $source
         )
-        SELECT p.* EXCLUDE (snapshot_id, project_key, project_name, stage, stage_since, introduced_by, source_row,
-                           base_as_of, r),
+        SELECT p.* EXCLUDE (snapshot_id, project_key, project_name, stage, introduced_by, source_row, base_as_of, r,
+                           {", ".join(derived.ROW_FACTS)}),
                n.snapshot_id,
                p.project_key || '#' || c.i AS project_key,
                p.project_name || '（' || c.i || '）' AS project_name,
@@ -142,7 +142,7 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
         """,
         {"source": source_id, "base": base_rows, "copies": copies, "projects": projects},
     )
-    derived.backfill(con)  # what the store works out when each snapshot is written
+    derived.backfill(con)  # what the store works out when each snapshot is written, for every copied row
     con.execute("INSERT INTO targets SELECT * FROM src.targets")
     con.execute("DETACH src")
     con.execute("CHECKPOINT")

@@ -47,6 +47,10 @@ from analytics.domain import (
     overdue_since_sql,
 )
 
+ROW_FACTS = ("stage_since", "furthest_rung", "stage_rank", "project_no", "overdue_since")
+"""The projects columns this module works out for each row: a copy of rows leaves them out, to be worked out
+again for the copies (their key, snapshot and stage differ)."""
+
 # One day from the day before it. A project's previous answer is its speaking row on the latest earlier day it
 # appears on: nearly always the previous day, so only the projects missing from that day look further back.
 _STEP = """
