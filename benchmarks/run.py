@@ -91,6 +91,12 @@ def sample_database(folder: Path) -> Path:
     return db
 
 
+DATA_VERSION = 2
+"""Which build of the scaled databases a kept folder holds (in their file names): raised whenever the way they are
+built changes, so --keep never reuses a database built the old way. 2: copies with their own derived facts,
+names stored uncompressed."""
+
+
 def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
     """`projects` copies (distinct names and keys) of the sample's year-end projects in each of 12 month-end
     snapshots of 2023; an earlier month's stage is the project's stage on that day, rebuilt from its dates."""
@@ -98,7 +104,7 @@ def scaled_database(sample: Path, projects: int, folder: Path) -> Path:
     from analytics.store import derived
     from analytics.store.connection import connect
 
-    db = folder / f"bench-{projects}.duckdb"
+    db = folder / f"bench-{projects}-data{DATA_VERSION}.duckdb"
     if db.exists():  # kept from an earlier run (--keep): brought up to this release's schema, as the app would
         connect(db).close()
         return db
