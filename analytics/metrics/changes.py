@@ -203,15 +203,15 @@ def since(
     numbers = [number for *_, number in found if number is not None]
     later_of = {}
     if numbers:
-        later = _LATER_OF.format(later=sides["later"])
-        later_of = dict(con.execute(later, filters.params(snapshot_id, numbers=numbers)).fetchall())
+        lookup = _LATER_OF.format(later=sides["later"])
+        later_of = dict(con.execute(lookup, filters.params(snapshot_id, numbers=numbers)).fetchall())
     placed = [
         (kind, later_of[number], listed) if matched else (kind, listed, None)
         for kind, _, matched, listed, number in found
         if listed is not None
     ]
-    kinds_, rows, before = (list(column) for column in zip(*placed, strict=True)) if placed else ([], [], [])
-    shown = con.execute(_SHOWN, {"kinds": kinds_, "rows": rows, "before": before}).df()
+    listed_kinds, rows, before = (list(column) for column in zip(*placed, strict=True)) if placed else ([], [], [])
+    shown = con.execute(_SHOWN, {"kinds": listed_kinds, "rows": rows, "before": before}).df()
     lists = {}
     for kind in kinds:
         lists[kind] = shown[shown["kind"] == kind][_FIELDS[kind]].reset_index(drop=True)
